@@ -1,0 +1,48 @@
+import nx from "@nx/eslint-plugin";
+
+/** Cloud and native SDKs: each may be imported only by the lib (and subpath) that adapts it. */
+const CLOUD_SDKS = ["@azure/*", "onnxruntime-*", "mssql", "tedious", "pg", "better-sqlite3", "rhea", "rhea-promise"];
+
+export default [
+  ...nx.configs["flat/base"],
+  ...nx.configs["flat/typescript"],
+  { ignores: ["**/dist", "**/out-tsc", "**/node_modules", "**/.nx", "out/**", "tmp/**"] },
+  {
+    files: ["**/*.ts", "**/*.mts", "**/*.js", "**/*.mjs"],
+    rules: {
+      "@nx/enforce-module-boundaries": [
+        "error",
+        {
+          enforceBuildableLibDependency: true,
+          banTransitiveDependencies: true,
+          checkDynamicDependenciesExceptions: [],
+          allow: [],
+          depConstraints: [
+            { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:lib", "type:contracts"] },
+            { sourceTag: "type:lib", onlyDependOnLibsWithTags: ["type:lib", "type:contracts"] },
+            { sourceTag: "type:contracts", onlyDependOnLibsWithTags: [], allowedExternalImports: ["zod"] },
+            { sourceTag: "sdk:none", bannedExternalImports: CLOUD_SDKS },
+            { sourceTag: "sdk:onnxruntime", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "onnxruntime-*") },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Within svm-scoring, onnxruntime-node stays behind the "./onnx" subpath so pure-TS users never load it.
+    files: ["libs/svm-scoring/src/**/*.ts"],
+    ignores: ["libs/svm-scoring/src/onnx/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["onnxruntime-*"], message: "Import onnxruntime only under libs/svm-scoring/src/onnx/." }] },
+      ],
+    },
+  },
+  {
+    files: ["**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+];
