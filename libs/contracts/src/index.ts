@@ -1,0 +1,18 @@
+export { DeviceId, SensorId, RunId, modelId, seedModelFileName, parseSeedModelFileName } from "./ids.js";
+export type { ModelKey } from "./ids.js";
+export { Reading, WindowAggregate } from "./reading.js";
+export { KernelType, ModelParams } from "./model-params.js";
+export { PREDICTION_CSV_HEADER, PredictionRow, isAnomaly, predictionFileName } from "./prediction.js";
+export {
+  EngineName,
+  EngineChoice,
+  ModelRunStatus,
+  RunError,
+  ModelRunResult,
+  MalformedRowSample,
+  RunManifest,
+  RUN_MANIFEST_FILE,
+} from "./run-manifest.js";
+export type { OperationOptions } from "./operation-options.js";
+export type { ModelArtifact } from "./model-artifact.js";
+export { READING_CSV_COLUMNS, ReadingCsvRecord, parseReadingTimestamp } from "./reading-csv.js";

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { DeviceId, RunId, SensorId } from "./ids.js";
+
+export const EngineName = z.enum(["onnx", "ts"]);
+export type EngineName = z.infer<typeof EngineName>;
+
+export const EngineChoice = z.enum(["auto", "onnx", "ts"]);
+export type EngineChoice = z.infer<typeof EngineChoice>;
+
+/**
+ * What happened to one device x sensor pair in a run.
+ * - `scored`: model loaded, every row scored, prediction file written.
+ * - `failed`: the model could not be loaded or scored (see `error`); no prediction file.
+ * - `no-model`: the data has rows for the pair but no model exists for it.
+ * - `no-data`: a model exists but the data has no row for it; nothing written.
+ */
+export const ModelRunStatus = z.enum(["scored", "failed", "no-model", "no-data"]);
+export type ModelRunStatus = z.infer<typeof ModelRunStatus>;
+
+export const RunError = z.object({ code: z.string(), message: z.string() });
+export type RunError = z.infer<typeof RunError>;
+
+export const ModelRunResult = z.object({
+  modelId: z.string(),
+  deviceId: DeviceId,
+  sensorId: SensorId,
+  status: ModelRunStatus,
+  /** Data rows of this pair (valid rows only). */
+  rows: z.number().int().nonnegative(),
+  anomalies: z.number().int().nonnegative(),
+  /** Engine that scored the model, and which parameters it used. */
+  engine: EngineName.optional(),
+  parameters: z.enum(["float64-json", "onnx"]).optional(),
+  /** sha256 (hex) of the model's .onnx artifact, and of its .json sibling when present. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  paramsSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  output: z.string().optional(),
+  error: RunError.optional(),
+  durationMs: z.number().nonnegative().optional(),
+});
+export type ModelRunResult = z.infer<typeof ModelRunResult>;
+
+export const MalformedRowSample = z.object({ line: z.number().int().positive(), message: z.string() });
+export type MalformedRowSample = z.infer<typeof MalformedRowSample>;
+
+export const RunManifest = z.object({
+  schemaVersion: z.literal(1),
+  runId: RunId,
+  engine: EngineChoice,
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  durationMs: z.number().nonnegative(),
+  status: z.enum(["succeeded", "partial"]),
+  input: z.object({
+    data: z.string(),
+    models: z.string(),
+    rows: z.number().int().nonnegative(),
+    malformedRows: z.number().int().nonnegative(),
+    malformedSamples: z.array(MalformedRowSample),
+  }),
+  totals: z.object({
+    models: z.number().int().nonnegative(),
+    scored: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+    noModel: z.number().int().nonnegative(),
+    noData: z.number().int().nonnegative(),
+    scoredRows: z.number().int().nonnegative(),
+    anomalies: z.number().int().nonnegative(),
+  }),
+  models: z.array(ModelRunResult),
+});
+export type RunManifest = z.infer<typeof RunManifest>;
+
+/** Written last in `<run-id>/`: its presence marks the run complete. */
+export const RUN_MANIFEST_FILE = "_manifest.json" as const;
