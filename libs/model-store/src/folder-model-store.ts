@@ -8,6 +8,7 @@ import {
   type ModelKey,
 } from "@fleetscore/contracts";
 import type { GetModelOptions, ListModelsOptions, ModelEntry, ModelStore } from "./model-store.js";
+import { logger } from "./log.js";
 import { ModelStoreError } from "./model-store-error.js";
 import { parseModelParams } from "./parse-model-params.js";
 import { sha256Hex } from "./sha256.js";
@@ -52,7 +53,10 @@ export class FolderModelStore implements ModelStore {
     const byModel = new Map<string, { key: ModelKey; onnxName?: string; paramsName?: string }>();
     for (const name of names) {
       const parsed = parseSeedModelFileName(name);
-      if (!parsed) continue;
+      if (!parsed) {
+        logger.verbose(`ignoring ${name} in ${this.#dir}: not model_<device>_<sensor>.onnx|.json`);
+        continue;
+      }
       const id = modelId(parsed);
       const entry = byModel.get(id) ?? { key: { deviceId: parsed.deviceId, sensorId: parsed.sensorId } };
       if (parsed.kind === "onnx") entry.onnxName = name;
