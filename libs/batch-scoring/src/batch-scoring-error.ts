@@ -1,0 +1,21 @@
+export type BatchScoringErrorCode =
+  /** The data file does not exist or cannot be opened. */
+  | "InputNotFound"
+  /** The data file is not a readings CSV (missing columns, broken CSV or gzip). */
+  | "InvalidInput"
+  /** An output file could not be written. */
+  | "OutputFailed";
+
+export class BatchScoringError extends Error {
+  override name = "BatchScoringError";
+  constructor(
+    message: string,
+    readonly code: BatchScoringErrorCode,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export const isBatchScoringError = (e: unknown): e is BatchScoringError =>
+  e instanceof Error && e.name === "BatchScoringError";

@@ -1,0 +1,11 @@
+export { scoreBatch } from "./score-batch.js";
+export type { ScoreBatchOptions, BatchProgress } from "./score-batch.js";
+export { readScoringInput } from "./read-scoring-input.js";
+export type { ModelRows, ScoringInput, ReadScoringInputOptions } from "./read-scoring-input.js";
+export { formatPredictionCsv } from "./prediction-csv.js";
+export type { FormattedPredictions } from "./prediction-csv.js";
+export { FolderRunOutput } from "./folder-run-output.js";
+export type { RunOutput } from "./folder-run-output.js";
+export { BatchScoringError, isBatchScoringError } from "./batch-scoring-error.js";
+export type { BatchScoringErrorCode } from "./batch-scoring-error.js";
+export { mapWithConcurrency } from "./map-with-concurrency.js";
