@@ -1,0 +1,177 @@
+import { cp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { PREDICTION_CSV_HEADER, RunManifest } from "@fleetscore/contracts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  REFERENCE_DATA,
+  REFERENCE_MODELS,
+  assertBuilt,
+  makeTempDir,
+  runScorer,
+} from "./test-fixtures/run-scorer.js";
+
+let tmp: string;
+let referenceLines: string[];
+
+beforeAll(async () => {
+  assertBuilt();
+  tmp = await makeTempDir();
+  referenceLines = (await readFile(REFERENCE_DATA, "utf8")).trim().split("\n");
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function readManifest(runDir: string): Promise<RunManifest> {
+  return RunManifest.parse(JSON.parse(await readFile(join(runDir, "_manifest.json"), "utf8")));
+}
+
+/** Rows of the reference file for one pair, in input order, as `TS,Device,Sensor,Value` lines. */
+function inputRowsOf(device: string, sensor: string): string[] {
+  return referenceLines.slice(1).filter((l) => {
+    const [, d, s] = l.split(",");
+    return d === device && s === sensor;
+  });
+}
+
+describe("scorer score (built CLI, end to end)", () => {
+  it("scores the 15 reference models: one file per model, input order, verbatim TS and Val, libsvm labels", async () => {
+    const out = join(tmp, "out-auto");
+    const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const [runId] = await readdir(out);
+    expect(runId).toMatch(/^\d{8}T\d{6}Z$/);
+    const runDir = join(out, runId!);
+    const manifest = await readManifest(runDir);
+    expect(manifest.runId).toBe(runId);
+    expect(manifest.status).toBe("succeeded");
+    expect(manifest.totals).toMatchObject({ models: 15, scored: 15, failed: 0, noModel: 0, scoredRows: 17_768 });
+    // fixtures/README.md: about 38% of rows are anomalies.
+    expect(manifest.totals.anomalies / 17_768).toBeGreaterThan(0.3);
+    expect(manifest.totals.anomalies / 17_768).toBeLessThan(0.45);
+    expect(r.stdout).toContain(`run ${runId}: 15 models scored, 0 failed`);
+    expect(r.stdout).toContain(`${manifest.totals.anomalies.toLocaleString("en-US")} anomalies`);
+
+    const files = (await readdir(runDir)).sort();
+    expect(files).toEqual(["_manifest.json", ...manifest.models.map((m) => `preds_${m.modelId}.csv`)].sort());
+    let anomalies = 0;
+    for (const m of manifest.models) {
+      expect(m).toMatchObject({ status: "scored", engine: "ts", parameters: "float64-json" });
+      expect(m.sha256).toMatch(/^[0-9a-f]{64}$/);
+      const lines = (await readFile(join(runDir, `preds_${m.modelId}.csv`), "utf8")).trimEnd().split("\n");
+      expect(lines[0]).toBe(PREDICTION_CSV_HEADER);
+      const input = inputRowsOf(m.deviceId, m.sensorId);
+      expect(lines.length - 1).toBe(input.length);
+      expect(m.rows).toBe(input.length);
+      lines.slice(1).forEach((line, i) => {
+        const [ts, d, s, val, score, pred] = line.split(",");
+        expect(`${ts},${d},${s},${val}`).toBe(input[i]);
+        const label = Number(score) > 0 ? 0 : 1;
+        expect(Number(pred)).toBe(label);
+        anomalies += label;
+      });
+    }
+    expect(anomalies).toBe(manifest.totals.anomalies);
+  });
+
+  it("gives the same labels with the onnx engine, except where |score| is within float32 noise", async () => {
+    const runs: Record<string, string> = {};
+    for (const engine of ["ts", "onnx"]) {
+      const out = join(tmp, `out-${engine}`);
+      const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", out, "--run-id", "r1", "--engine", engine]);
+      expect(r.code, r.stderr).toBe(0);
+      const manifest = await readManifest(join(out, "r1"));
+      expect(new Set(manifest.models.map((m) => m.engine))).toEqual(new Set([engine]));
+      runs[engine] = join(out, "r1");
+    }
+    let compared = 0;
+    for (const f of (await readdir(runs["ts"]!)).filter((n) => n.startsWith("preds_"))) {
+      const a = (await readFile(join(runs["ts"]!, f), "utf8")).trimEnd().split("\n").slice(1);
+      const b = (await readFile(join(runs["onnx"]!, f), "utf8")).trimEnd().split("\n").slice(1);
+      expect(b.length).toBe(a.length);
+      a.forEach((line, i) => {
+        const [sa, pa] = line.split(",").slice(4).map(Number) as [number, number];
+        const [sb, pb] = b[i]!.split(",").slice(4).map(Number) as [number, number];
+        expect(Math.abs(sa - sb)).toBeLessThan(1e-6);
+        if (Math.abs(sa) > 2e-6) {
+          expect(pb).toBe(pa);
+          compared++;
+        }
+      });
+    }
+    expect(compared).toBeGreaterThan(10_000);
+  });
+
+  it("rewrites byte-identical prediction files when a run id is run again", async () => {
+    const out = join(tmp, "out-rerun");
+    const args = ["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", out, "--run-id", "again"];
+    expect((await runScorer(args)).code).toBe(0);
+    const first = await readRunFiles(join(out, "again"));
+    expect((await runScorer(args)).code).toBe(0);
+    const second = await readRunFiles(join(out, "again"));
+    expect([...second.keys()]).toEqual([...first.keys()]);
+    for (const [name, bytes] of first) if (name !== "_manifest.json") expect(second.get(name)).toEqual(bytes);
+  });
+
+  it("records a missing model, a corrupt model and malformed rows, scores the rest and exits 3", async () => {
+    const models = join(tmp, "models-damaged");
+    await cp(REFERENCE_MODELS, models, { recursive: true });
+    await rm(join(models, "model_2_2.onnx"));
+    await rm(join(models, "model_2_2.json"));
+    await rm(join(models, "model_3_3.json"));
+    await writeFile(join(models, "model_3_3.onnx"), Buffer.from("this is not a protobuf \x00\xff\xfe", "latin1"));
+    await writeFile(join(models, "model_3_4.json"), "{ broken");
+    const data = join(tmp, "data-malformed.csv");
+    const lines = [...referenceLines];
+    lines.splice(5, 0, "2018-08-28 23:00:05.000,1,1,not-a-number", "2018-08-28 23:00:05.000,1,1", "2018-02-30 23:00:05.000,1,1,1.0");
+    await writeFile(data, lines.join("\n") + "\n");
+
+    const out = join(tmp, "out-damaged");
+    const r = await runScorer(["score", "--models", models, "--data", data, "--out", out, "--run-id", "damaged"]);
+    expect(r.code).toBe(3);
+    const manifest = await readManifest(join(out, "damaged"));
+    expect(manifest.status).toBe("partial");
+    expect(manifest.input).toMatchObject({ rows: 17_771, malformedRows: 3 });
+    expect(manifest.input.malformedSamples.map((s) => s.line)).toEqual([6, 7, 8]);
+    const byId = new Map(manifest.models.map((m) => [m.modelId, m]));
+    expect(byId.get("2_2")).toMatchObject({ status: "no-model", rows: inputRowsOf("2", "2").length });
+    expect(byId.get("3_3")).toMatchObject({ status: "failed", error: { code: "InvalidModel" } });
+    expect(byId.get("3_3")?.error?.message).toContain("3_3");
+    expect(byId.get("3_4")).toMatchObject({ status: "failed", error: { code: "CorruptModel" } });
+    expect(byId.get("3_4")?.error?.message).toContain("model_3_4.json");
+    expect(manifest.totals).toMatchObject({ scored: 12, failed: 2, noModel: 1 });
+    const files = await readdir(join(out, "damaged"));
+    expect(files).not.toContain("preds_3_3.csv");
+    expect(files).not.toContain("preds_2_2.csv");
+    expect(files.filter((f) => f.startsWith("preds_"))).toHaveLength(12);
+    expect(r.stdout).toContain("failed: model 3_3");
+    expect(r.stdout).toContain("malformed row:");
+    expect(r.stderr).toContain('"level":"warning"');
+  });
+
+  it("exits 2 with a message naming the flag or file on usage and input errors", async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [["score", "--models", REFERENCE_MODELS, "--out", tmp], /--data <file>/],
+      [["score", "--models", REFERENCE_MODELS, "--data", join(tmp, "missing.csv"), "--out", tmp], /--data: Data file .*missing\.csv does not exist/],
+      [["score", "--models", join(tmp, "no-models"), "--data", REFERENCE_DATA, "--out", tmp], /--models: Model folder .*no-models does not exist/],
+      [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--engine", "gpu"], /--engine.*gpu.*auto, onnx, ts/],
+      [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--run-id", "../escape"], /--run-id: must be 1-128/],
+      [["frobnicate"], /unknown command 'frobnicate'/],
+      [[], /Usage: fleetscore-scorer/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runScorer(args);
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    const badLevel = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp], { FLEETSCORE_LOG_LEVEL: "loud" });
+    expect(badLevel.code).toBe(2);
+    expect(badLevel.stderr).toMatch(/FLEETSCORE_LOG_LEVEL/);
+  });
+});
+
+async function readRunFiles(dir: string): Promise<Map<string, Buffer>> {
+  const names = (await readdir(dir)).sort();
+  return new Map(await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n))] as const)));
+}

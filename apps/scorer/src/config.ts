@@ -1,0 +1,21 @@
+import { LOG_LEVELS } from "@fleetscore/logger";
+import { z } from "zod";
+
+const Env = z.object({
+  FLEETSCORE_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+});
+
+export interface Config {
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the scorer's environment once at start-up. @throws ConfigError listing every invalid variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const r = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
+  if (!r.success) throw new ConfigError(`Invalid configuration:\n${z.prettifyError(r.error)}`);
+  return Object.freeze({ logLevel: r.data.FLEETSCORE_LOG_LEVEL });
+}
