@@ -1,0 +1,13 @@
+export { createScoringEngine } from "./create-scoring-engine.js";
+export type { CreateScoringEngineOptions } from "./create-scoring-engine.js";
+export type { LoadModelOptions, ScoreOptions, ScoringEngine, ScoringParameters, ScoringSession } from "./scoring-engine.js";
+export { ScoringError, isScoringError } from "./scoring-error.js";
+export type { ScoringErrorCode, ScoringErrorOptions } from "./scoring-error.js";
+export { TsScoringEngine } from "./ts/ts-scoring-engine.js";
+export { decodeOnnxSvmModel } from "./decode-onnx-svm-model.js";
+export type { OnnxSvmModel } from "./decode-onnx-svm-model.js";
+export { decisionFunction, float64SvmModel } from "./float64-svm-model.js";
+export type { Float64SvmModel } from "./float64-svm-model.js";
+export { onnxDecisionFunction } from "./onnx-decision-function.js";
+export { predictions } from "./predictions.js";
+export type { SvmKernel } from "./svm-kernel.js";

@@ -1,0 +1,1 @@
+export { OnnxScoringEngine } from "./onnx-scoring-engine.js";
