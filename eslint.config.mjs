@@ -20,7 +20,7 @@ export default [
           depConstraints: [
             { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:lib", "type:contracts"] },
             { sourceTag: "type:lib", onlyDependOnLibsWithTags: ["type:lib", "type:contracts"] },
-            { sourceTag: "type:contracts", onlyDependOnLibsWithTags: [], allowedExternalImports: ["zod"] },
+            { sourceTag: "type:contracts", onlyDependOnLibsWithTags: [], allowedExternalImports: ["zod", "vitest"] },
             { sourceTag: "sdk:none", bannedExternalImports: CLOUD_SDKS },
             { sourceTag: "sdk:onnxruntime", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "onnxruntime-*") },
           ],
