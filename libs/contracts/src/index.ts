@@ -12,6 +12,7 @@ export {
   MalformedRowSample,
   RunManifest,
   RUN_MANIFEST_FILE,
+  shardManifestFileName,
 } from "./run-manifest.js";
 export type { OperationOptions } from "./operation-options.js";
 export type { ModelArtifact } from "./model-artifact.js";

@@ -35,6 +35,8 @@ export const ModelRunResult = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   paramsSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   output: z.string().optional(),
+  /** True when `--resume` found this model's prediction file complete and kept it. */
+  resumed: z.boolean().optional(),
   error: RunError.optional(),
   durationMs: z.number().nonnegative().optional(),
 });
@@ -50,7 +52,18 @@ export const RunManifest = z.object({
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),
   durationMs: z.number().nonnegative(),
-  status: z.enum(["succeeded", "partial"]),
+  /**
+   * `succeeded`: no model failed; `partial`: some failed, within `maxFailedModels`; `failed`: more failed
+   * than allowed (the scorer exits 3).
+   */
+  status: z.enum(["succeeded", "partial", "failed"]),
+  /** The failure threshold the run was held to: a count (`"0"`) or a percentage of models with data (`"5%"`). */
+  maxFailedModels: z.string().default("0"),
+  /** Set on a shard's manifest (`_manifest.shard-<i>-of-<n>.json`); absent on a whole run's. */
+  shard: z.object({ index: z.number().int().nonnegative(), count: z.number().int().positive() }).optional(),
+  /** How many shard manifests were merged into this one (`scorer finalize`). */
+  mergedShards: z.number().int().positive().optional(),
+  workers: z.number().int().nonnegative().optional(),
   input: z.object({
     data: z.string(),
     models: z.string(),
@@ -64,6 +77,8 @@ export const RunManifest = z.object({
     failed: z.number().int().nonnegative(),
     noModel: z.number().int().nonnegative(),
     noData: z.number().int().nonnegative(),
+    /** Models skipped by `--resume` because their prediction file was already complete (counted in `scored`). */
+    resumed: z.number().int().nonnegative().default(0),
     scoredRows: z.number().int().nonnegative(),
     anomalies: z.number().int().nonnegative(),
   }),
@@ -73,3 +88,8 @@ export type RunManifest = z.infer<typeof RunManifest>;
 
 /** Written last in `<run-id>/`: its presence marks the run complete. */
 export const RUN_MANIFEST_FILE = "_manifest.json" as const;
+
+/** A shard's manifest within `<run-id>/`; `scorer finalize` merges all n into {@link RUN_MANIFEST_FILE}. */
+export function shardManifestFileName(index: number, count: number): string {
+  return `_manifest.shard-${index}-of-${count}.json`;
+}
