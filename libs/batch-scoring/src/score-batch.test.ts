@@ -1,81 +1,141 @@
 import { cp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { RunManifest } from "@fleetscore/contracts";
-import { FolderModelStore } from "@fleetscore/model-store";
-import { createScoringEngine } from "@fleetscore/svm-scoring";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FolderRunOutput, scoreBatch, type BatchProgress } from "./index.js";
+import { FolderRunOutput, finalizeRun, isBatchScoringError, scoreBatch, type BatchProgress, type ScoreBatchOptions } from "./index.js";
 import { REFERENCE_DATA, REFERENCE_MODELS, makeTempDir } from "./test-fixtures/paths.js";
 
 let tmp: string;
+let baseline: Map<string, Buffer>;
+
 beforeAll(async () => {
   tmp = await makeTempDir();
+  await run("baseline", {});
+  baseline = await predictionFiles(join(tmp, "baseline"));
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
+async function run(runId: string, options: Partial<ScoreBatchOptions>, outDir = tmp): Promise<RunManifest> {
+  return scoreBatch({
+    runId,
+    data: REFERENCE_DATA,
+    models: REFERENCE_MODELS,
+    engine: "auto",
+    workers: 0,
+    output: await FolderRunOutput.create(outDir, runId),
+    ...options,
+  });
+}
+
+async function predictionFiles(dir: string): Promise<Map<string, Buffer>> {
+  const names = (await readdir(dir)).filter((n) => n.startsWith("preds_")).sort();
+  return new Map(await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n))] as const)));
+}
+
+/** Names whose bytes differ from the baseline run, or that only one side has. */
+function differencesFromBaseline(files: Map<string, Buffer>): string[] {
+  const names = new Set([...files.keys(), ...baseline.keys()]);
+  return [...names].filter((n) => !files.has(n) || !baseline.has(n) || !files.get(n)!.equals(baseline.get(n)!));
+}
+
 describe("scoreBatch", () => {
-  it("scores every pair, reports progress per model and writes the manifest last", async () => {
+  it("scores the reference set, reports progress and writes the manifest last", async () => {
     const progress: BatchProgress[] = [];
-    const clock = [new Date("2026-01-01T00:00:00.000Z"), new Date("2026-01-01T00:00:02.500Z")];
-    const output = await FolderRunOutput.create(tmp, "run-a");
-    const manifest = await scoreBatch({
-      runId: "run-a",
-      data: REFERENCE_DATA,
-      models: await FolderModelStore.create(REFERENCE_MODELS),
-      engine: await createScoringEngine("ts"),
-      engineChoice: "ts",
-      output,
-      maxConcurrency: 3,
-      onProgress: (p) => progress.push(p),
-      now: () => clock.shift() ?? new Date("2026-01-01T00:00:09.000Z"),
-    });
-    expect(manifest).toMatchObject({ runId: "run-a", engine: "ts", status: "succeeded", durationMs: 2500 });
-    expect(manifest.totals.scoredRows).toBe(17_768);
-    expect(progress).toHaveLength(15);
-    expect(progress.at(-1)).toMatchObject({ modelsDone: 15, modelsTotal: 15, rowsDone: 17_768, rowsTotal: 17_768 });
-    const onDisk = RunManifest.parse(JSON.parse(await readFile(join(output.location, "_manifest.json"), "utf8")));
-    expect(onDisk).toEqual(manifest);
-    // No temporary files left behind.
-    expect((await readdir(output.location)).filter((f) => f.includes(".tmp"))).toEqual([]);
+    const manifest = await run("progress", { onProgress: (p) => progress.push(p) });
+    expect(manifest).toMatchObject({ status: "succeeded", maxFailedModels: "0", workers: 0 });
+    expect(manifest.totals).toMatchObject({ models: 15, scored: 15, scoredRows: 17_768, failed: 0 });
+    expect(baseline.size).toBe(15);
+    expect(progress.at(-1)).toMatchObject({ phase: "done", rowsDone: 17_768, modelsDone: 15, modelsTotal: 15 });
+    expect(progress.some((p) => p.phase === "scoring")).toBe(true);
+    const names = await readdir(join(tmp, "progress"));
+    expect(names.filter((n) => n.includes(".partial") || n.includes(".tmp"))).toEqual([]);
+    expect(RunManifest.parse(JSON.parse(await readFile(join(tmp, "progress", "_manifest.json"), "utf8")))).toEqual(manifest);
   });
 
-  it("records models without data and pairs without a model", async () => {
-    const models = join(tmp, "models");
+  it("writes the same bytes with worker threads, tiny chunks, or a rerun of the same run id", async () => {
+    await run("threads", { workers: 2 });
+    expect(differencesFromBaseline(await predictionFiles(join(tmp, "threads")))).toEqual([]);
+    await run("tiny-chunks", { chunkSizeInBytes: 4096 });
+    expect(differencesFromBaseline(await predictionFiles(join(tmp, "tiny-chunks")))).toEqual([]);
+    await run("baseline", {});
+    expect(differencesFromBaseline(await predictionFiles(join(tmp, "baseline")))).toEqual([]);
+  });
+
+  it("splits a run into shards that together score every model once; the last shard merges the manifest", async () => {
+    const out = join(tmp, "sharded");
+    const shardManifests: RunManifest[] = [];
+    for (const index of [2, 0, 1]) shardManifests.push(await run("s", { shard: { index, count: 3 } }, out));
+    const scored = shardManifests.flatMap((m) => m.models.filter((r) => r.status === "scored").map((r) => r.modelId));
+    expect(scored.sort()).toEqual([...baseline.keys()].map((n) => n.slice(6, -4)).sort());
+    expect(new Set(scored).size).toBe(15);
+    const runDir = join(out, "s");
+    expect(differencesFromBaseline(await predictionFiles(runDir))).toEqual([]);
+    const merged = RunManifest.parse(JSON.parse(await readFile(join(runDir, "_manifest.json"), "utf8")));
+    expect(merged).toMatchObject({ mergedShards: 3, status: "succeeded" });
+    expect(merged.totals).toMatchObject({ models: 15, scored: 15, scoredRows: 17_768 });
+    // finalize again: same manifest.
+    const again = await finalizeRun(await FolderRunOutput.create(out, "s"));
+    expect(again).toEqual(merged);
+  });
+
+  it("refuses to finalize with a shard missing, naming it", async () => {
+    const out = join(tmp, "half");
+    await run("h", { shard: { index: 0, count: 2 } }, out);
+    const err = await finalizeRun(await FolderRunOutput.create(out, "h")).catch((e: unknown) => e);
+    expect(isBatchScoringError(err)).toBe(true);
+    expect((err as Error).message).toMatch(/missing the manifests of shard\(s\) 1 of 2/);
+    await expect(readFile(join(out, "h", "_manifest.json"))).rejects.toThrow();
+  });
+
+  it("resumes: keeps complete files, removes stale partials, scores the rest to the same bytes", async () => {
+    const out = join(tmp, "resume");
+    await cp(join(tmp, "baseline"), join(out, "r"), { recursive: true });
+    await rm(join(out, "r", "_manifest.json"));
+    await rm(join(out, "r", "preds_2_3.csv"));
+    await rm(join(out, "r", "preds_3_1.csv"));
+    await writeFile(join(out, "r", "preds_3_1.csv.partial"), "TS,Device,Sensor,Val,Score,Prediction\n2018-08-28 23:00:05.000,3,1,1");
+    const manifest = await run("r", { resume: true }, out);
+    expect(manifest.totals).toMatchObject({ scored: 15, resumed: 13, scoredRows: 17_768 });
+    expect(manifest.models.filter((m) => m.resumed).map((m) => m.modelId)).toHaveLength(13);
+    expect(differencesFromBaseline(await predictionFiles(join(out, "r")))).toEqual([]);
+    expect((await readdir(join(out, "r"))).filter((n) => n.endsWith(".partial"))).toEqual([]);
+  });
+
+  it("records a corrupt model among good ones and applies the failure threshold", async () => {
+    const models = join(tmp, "models-corrupt");
     await cp(REFERENCE_MODELS, models, { recursive: true });
-    await rm(join(models, "model_1_1.onnx"));
-    await rm(join(models, "model_1_1.json"));
-    const data = join(tmp, "two-pairs.csv");
-    await writeFile(data, "TS,Device,Sensor,Value\n2018-08-28 23:00:05.000,1,1,10.16\n2018-08-28 23:00:05.000,1,2,20.5\n");
-    const manifest = await scoreBatch({
-      runId: "run-b",
-      data,
-      models: await FolderModelStore.create(models),
-      engine: await createScoringEngine("auto"),
-      engineChoice: "auto",
-      output: await FolderRunOutput.create(tmp, "run-b"),
-    });
-    expect(manifest.totals).toMatchObject({ models: 15, scored: 1, noModel: 1, noData: 13, failed: 0 });
-    expect(manifest.models[0]).toMatchObject({ modelId: "1_1", status: "no-model", rows: 1 });
-    expect(manifest.models[1]).toMatchObject({ modelId: "1_2", status: "scored", rows: 1, output: "preds_1_2.csv" });
+    await rm(join(models, "model_2_4.json"));
+    await writeFile(join(models, "model_2_4.onnx"), "garbage");
+    const cases: Array<[string, string]> = [["0", "failed"], ["1", "partial"], ["10%", "partial"], ["5%", "failed"]];
+    for (const [maxFailedModels, status] of cases) {
+      const m = await run(`t-${maxFailedModels.replace("%", "pct")}`, { models, maxFailedModels });
+      expect(m.status, maxFailedModels).toBe(status);
+      expect(m.totals).toMatchObject({ scored: 14, failed: 1 });
+      expect(m.models.find((r) => r.modelId === "2_4")).toMatchObject({ status: "failed", error: { code: "InvalidModel" } });
+    }
+    const files = await predictionFiles(join(tmp, "t-0"));
+    expect(files.has("preds_2_4.csv")).toBe(false);
+    for (const [name, bytes] of files) expect(bytes.equals(baseline.get(name)!), name).toBe(true);
   });
 
-  it("stops with an AbortError when aborted and writes no manifest", async () => {
+  it("reports a truncated gzip file clearly and leaves no partial files or manifest", async () => {
+    const gz = gzipSync(await readFile(REFERENCE_DATA));
+    const truncated = join(tmp, "truncated.csv.gz");
+    await writeFile(truncated, gz.subarray(0, Math.floor(gz.length * 0.6)));
+    const err = await run("trunc", { data: truncated }).catch((e: unknown) => e);
+    expect(isBatchScoringError(err)).toBe(true);
+    expect((err as { code: string }).code).toBe("InvalidInput");
+    expect((err as Error).message).toMatch(/truncated\.csv\.gz is not valid gzip or is truncated/);
+    expect(await readdir(join(tmp, "trunc"))).toEqual([]);
+  });
+
+  it("stops on abort with an AbortError, no partial files and no manifest", async () => {
     const controller = new AbortController();
-    controller.abort();
-    const output = await FolderRunOutput.create(tmp, "run-c");
-    await expect(
-      scoreBatch({
-        runId: "run-c",
-        data: REFERENCE_DATA,
-        models: await FolderModelStore.create(REFERENCE_MODELS),
-        engine: await createScoringEngine("ts"),
-        engineChoice: "ts",
-        output,
-        abortSignal: controller.signal,
-      }),
-    ).rejects.toMatchObject({ name: "AbortError" });
-    expect(await readdir(output.location)).not.toContain("_manifest.json");
+    const runPromise = run("aborted", { abortSignal: controller.signal, chunkSizeInBytes: 4096, onProgress: () => controller.abort() });
+    await expect(runPromise).rejects.toMatchObject({ name: "AbortError" });
+    expect(await readdir(join(tmp, "aborted"))).toEqual([]);
   });
 });

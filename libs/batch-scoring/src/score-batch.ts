@@ -1,184 +1,297 @@
+import { availableParallelism } from "node:os";
 import {
+  PREDICTION_CSV_HEADER,
   RUN_MANIFEST_FILE,
   RunManifest,
   predictionFileName,
+  shardManifestFileName,
   type EngineChoice,
-  type ModelKey,
+  type MalformedRowSample,
   type ModelRunResult,
   type OperationOptions,
-  type RunError,
 } from "@fleetscore/contracts";
-import { compareKeys, type ModelEntry, type ModelStore } from "@fleetscore/model-store";
-import type { ScoringEngine } from "@fleetscore/svm-scoring";
-import { logger } from "./log.js";
-import { mapWithConcurrency } from "./map-with-concurrency.js";
-import { formatPredictionCsv } from "./prediction-csv.js";
-import { readScoringInput, type ModelRows, type ScoringInput } from "./read-scoring-input.js";
+import { compareKeys, openModelStore, type ModelEntry } from "@fleetscore/model-store";
+import { readLineChunks } from "./csv/line-chunks.js";
 import type { RunOutput } from "./folder-run-output.js";
+import { logger } from "./log.js";
+import type { ChunkResult } from "./run/chunk-protocol.js";
+import { startChunkScorers, type ChunkScorerHandle } from "./run/chunk-scorer-pool.js";
+import { parseFailureThreshold } from "./run/failure-threshold.js";
+import { finalizeRun } from "./run/finalize-run.js";
+import { ModelOutputs } from "./run/model-outputs.js";
+import { planShards, shardOfUnmodelledPair, type ShardSpec } from "./run/shard-plan.js";
 
-/** Reported after each model, for progress bars and logs. */
+/** Reported as the run goes, for progress bars and logs. */
 export interface BatchProgress {
+  readonly phase: "scoring" | "finishing" | "done";
+  /** Bytes of the data file read so far (compressed bytes for gzip) and its size. */
+  readonly bytesRead: number;
+  readonly totalBytes: number;
+  readonly rowsDone: number;
+  /** Models whose prediction file is complete. */
   readonly modelsDone: number;
   readonly modelsTotal: number;
-  readonly rowsDone: number;
-  readonly rowsTotal: number;
-  readonly result: ModelRunResult;
 }
 
 export interface ScoreBatchOptions extends OperationOptions {
   readonly runId: string;
   /** Path of the readings CSV (plain or gzip). */
   readonly data: string;
-  readonly models: ModelStore;
-  readonly engine: ScoringEngine;
-  /** The engine the user asked for (recorded in the manifest; `engine` is what it resolved to). */
-  readonly engineChoice: EngineChoice;
+  /** Location of the model store (see `openModelStore`). */
+  readonly models: string;
+  readonly engine: EngineChoice;
   readonly output: RunOutput;
-  /** Models loaded and scored at once. Default 4. */
-  readonly maxConcurrency?: number;
+  /** Worker threads; 0 scores on the calling thread. Default: the machine's available parallelism. */
+  readonly workers?: number;
+  /** Score only this shard of the models (`--shard i/n`); its manifest is `_manifest.shard-i-of-n.json`. */
+  readonly shard?: ShardSpec;
+  /** Keep the prediction files already complete under this run id and score only the others. */
+  readonly resume?: boolean;
+  /** More failed models than this fails the run: a count or a percentage (`"5%"`). Default `"0"`. */
+  readonly maxFailedModels?: string;
+  /** Attempts after the first for transient I/O errors. Default 3. */
+  readonly retries?: number;
+  readonly retryDelayInMs?: number;
+  /** Target size of the chunks of data handed to workers. Default 8 MiB. */
+  readonly chunkSizeInBytes?: number;
   readonly onProgress?: (progress: BatchProgress) => void;
   /** Clock, for tests. */
   readonly now?: () => Date;
 }
 
+/** At most this many chunks queued per worker: bounds memory whatever the file size. */
+const MAX_CHUNKS_IN_FLIGHT_PER_WORKER = 2;
+const MAX_MALFORMED_SAMPLES = 10;
+
 /**
- * Scores every model of the store on its rows of the data file and writes `preds_<D>_<S>.csv` per
- * model, then `_manifest.json` last. A model that fails to load or score is recorded with its error and
- * the others go on; the returned manifest says what happened to every pair.
- * @throws BatchScoringError when the data cannot be read or the manifest cannot be written.
+ * Scores every model (of this shard) on its rows of the data file, streaming: the file is cut into
+ * chunks of whole lines that worker threads parse and score; prediction lines come back in file order
+ * and are appended to each model's partial file, which is committed when the data ends. The manifest
+ * is written last. A model that fails to load or score is recorded and the others go on.
+ *
+ * @returns the manifest of this run (or of this shard; when this shard completes the run, the merged
+ *   `_manifest.json` is written too).
+ * @throws BatchScoringError `InputNotFound`, `InvalidInput` or `OutputFailed`; ModelStoreError
+ *   `InvalidLocation`; the signal's `AbortError` (partial files are removed, no manifest is written).
  */
 export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifest> {
   const now = options.now ?? (() => new Date());
-  const { abortSignal } = options;
+  const { abortSignal, output } = options;
+  const signalOpt = abortSignal ? { abortSignal } : {};
   const startedAt = now();
-  const log = { runId: options.runId };
+  const threshold = parseFailureThreshold(options.maxFailedModels ?? "0");
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const workers = options.workers ?? availableParallelism();
+  const log = { runId: options.runId, ...(options.shard && { shard: `${shard.index}/${shard.count}` }) };
 
-  const input = await readScoringInput(options.data, { ...(abortSignal && { abortSignal }) });
-  logger.info("data read", { ...log, rows: input.rows, malformedRows: input.malformedRows, pairs: input.groups.size });
-  for (const sample of input.malformedSamples) {
-    logger.warning(`malformed row at ${options.data}:${sample.line}: ${sample.message}`, log);
+  // Which models this process scores.
+  const store = await openModelStore(options.models, signalOpt);
+  const entries: ModelEntry[] = [];
+  for await (const e of store.list(signalOpt)) entries.push(e);
+  const mine = planShards(entries.map((e) => ({ ...e, weight: e.sizeInBytes })), shard.count)[shard.index]!;
+  const existing = new Set(await output.list(signalOpt));
+  for (const name of await output.listPartials(signalOpt)) {
+    // Left by a killed run: only this shard's own models, since another shard may be writing the rest.
+    if (mine.some((m) => predictionFileName(m.deviceId, m.sensorId) === name)) await output.discard(name, signalOpt);
+  }
+  const resumed = options.resume ? mine.filter((m) => existing.has(predictionFileName(m.deviceId, m.sensorId))) : [];
+  const resumedIds = new Set(resumed.map((m) => m.modelId));
+  const toScore = mine.filter((m) => !resumedIds.has(m.modelId));
+  const toScoreIds = new Set(toScore.map((m) => m.modelId));
+  logger.info("run planned", { ...log, models: entries.length, shardModels: mine.length, resumed: resumed.length, workers });
+
+  const progress = { bytesRead: 0, totalBytes: 0, rowsDone: 0 };
+  const { header, chunks } = await readLineChunks(options.data, {
+    ...signalOpt,
+    ...(options.chunkSizeInBytes && { chunkSizeInBytes: options.chunkSizeInBytes }),
+    onBytesRead: (read, total) => {
+      progress.bytesRead = read;
+      progress.totalBytes = total;
+    },
+  });
+
+  const outputs = new ModelOutputs(output, toScore, PREDICTION_CSV_HEADER + "\n", signalOpt);
+  const noModelRows = new Map<string, number>();
+  const resumedRows = new Map<string, number>();
+  const malformedSamples: MalformedRowSample[] = [];
+  let rows = 0;
+  let malformedRows = 0;
+  let linesBefore = header.lines;
+
+  const applyInOrder = (r: ChunkResult): void => {
+    rows += r.rows;
+    malformedRows += r.malformedRows;
+    for (const s of r.malformedSamples) {
+      if (malformedSamples.length < MAX_MALFORMED_SAMPLES) malformedSamples.push({ line: linesBefore + s.lineInChunk, message: s.message });
+    }
+    if (r.malformedSamples.length > 0 && malformedSamples.length <= MAX_MALFORMED_SAMPLES) {
+      for (const s of r.malformedSamples.slice(0, 3)) logger.warning(`malformed row at ${options.data}:${linesBefore + s.lineInChunk}: ${s.message}`, log);
+    }
+    linesBefore += r.lines;
+    for (const [id, n] of r.noModelRows) noModelRows.set(id, (noModelRows.get(id) ?? 0) + n);
+    for (const [id, n] of r.skippedRows) if (resumedIds.has(id)) resumedRows.set(id, (resumedRows.get(id) ?? 0) + n);
+    for (const l of r.loaded) outputs.loaded(l);
+    for (const f of r.failures) {
+      if (outputs.fail(f)) logger.warning(`model ${toScore[f.modelIndex]!.modelId} failed: ${f.message}`, { ...log, model: toScore[f.modelIndex]!.modelId });
+    }
+    outputs.appendFragments(r);
+    progress.rowsDone += r.rows;
+    options.onProgress?.({ phase: "scoring", ...progress, modelsDone: 0, modelsTotal: mine.length });
+  };
+
+  const scorers = await startChunkScorers(
+    {
+      modelsLocation: options.models,
+      engine: options.engine,
+      modelIds: toScore.map((m) => m.modelId),
+      skipModelIds: entries.filter((e) => !toScoreIds.has(e.modelId)).map((e) => e.modelId),
+      columns: header.columns,
+      retries: options.retries ?? 3,
+      retryDelayInMs: options.retryDelayInMs ?? 100,
+      maxMalformedSamples: MAX_MALFORMED_SAMPLES,
+    },
+    workers,
+  );
+  try {
+    await pumpChunks(chunks, scorers, applyInOrder, abortSignal);
+  } catch (e) {
+    await outputs.discardAll();
+    throw e;
+  } finally {
+    await Promise.all(scorers.map((s) => s.close()));
   }
 
-  const entries = new Map<string, ModelEntry>();
-  for await (const entry of options.models.list({ ...(abortSignal && { abortSignal }) })) entries.set(entry.modelId, entry);
+  options.onProgress?.({ phase: "finishing", ...progress, modelsDone: 0, modelsTotal: mine.length });
+  const results = await outputs.commitAll((done) =>
+    options.onProgress?.({ phase: "finishing", ...progress, modelsDone: done, modelsTotal: mine.length }),
+  );
 
-  const keys = unionOfKeys(input, entries);
-  const rowsTotal = [...input.groups.values()].reduce((n, g) => n + (entries.has(g.modelId) ? g.values.length : 0), 0);
-  let modelsDone = 0;
-  let rowsDone = 0;
-
-  const results = await mapWithConcurrency(keys, options.maxConcurrency ?? 4, async (key) => {
-    abortSignal?.throwIfAborted();
-    const result = await scoreOneModel(key, input.groups.get(key.modelId), entries.get(key.modelId), options);
-    modelsDone++;
-    if (result.status === "scored") rowsDone += result.rows;
-    if (result.status === "failed") logger.warning(`model ${result.modelId} failed: ${result.error?.message}`, { ...log, model: result.modelId });
-    else logger.verbose(`model ${result.modelId} ${result.status}`, { ...log, model: result.modelId, rows: result.rows });
-    options.onProgress?.({ modelsDone, modelsTotal: keys.length, rowsDone, rowsTotal, result });
-    return result;
-  });
+  // Models kept from an earlier attempt: their numbers come from their files.
+  for (const m of resumed) {
+    const text = Buffer.from(await output.readFile(predictionFileName(m.deviceId, m.sensorId), signalOpt)).toString("latin1");
+    const lines = text.split("\n").filter((l) => l !== "").slice(1);
+    const artifact = await store.get(m, signalOpt).catch(() => undefined);
+    results.push({
+      modelId: m.modelId,
+      deviceId: m.deviceId,
+      sensorId: m.sensorId,
+      status: "scored",
+      rows: lines.length,
+      anomalies: lines.filter((l) => l.endsWith(",1")).length,
+      ...(artifact?.sha256 && { sha256: artifact.sha256 }),
+      ...(artifact?.paramsSha256 && { paramsSha256: artifact.paramsSha256 }),
+      output: predictionFileName(m.deviceId, m.sensorId),
+      resumed: true,
+    });
+    if (resumedRows.has(m.modelId) && resumedRows.get(m.modelId) !== lines.length) {
+      logger.warning(`resumed model ${m.modelId} has ${lines.length} rows in its file but ${resumedRows.get(m.modelId)} in the data`, log);
+    }
+  }
+  for (const [id, n] of noModelRows) {
+    if (shardOfUnmodelledPair(id, shard.count) !== shard.index) continue;
+    const sep = id.indexOf("_");
+    results.push({ modelId: id, deviceId: id.slice(0, sep), sensorId: id.slice(sep + 1), status: "no-model", rows: n, anomalies: 0 });
+  }
+  results.sort(compareKeys);
 
   const finishedAt = now();
   const count = (status: ModelRunResult["status"]): number => results.filter((r) => r.status === status).length;
+  const failed = count("failed");
   const manifest = RunManifest.parse({
     schemaVersion: 1,
     runId: options.runId,
-    engine: options.engineChoice,
+    engine: options.engine,
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     durationMs: finishedAt.getTime() - startedAt.getTime(),
-    status: count("failed") > 0 ? "partial" : "succeeded",
-    input: {
-      data: options.data,
-      models: options.models.location,
-      rows: input.rows,
-      malformedRows: input.malformedRows,
-      malformedSamples: [...input.malformedSamples],
-    },
+    status: failed === 0 ? "succeeded" : threshold.exceeded(failed, failed + count("scored")) ? "failed" : "partial",
+    maxFailedModels: threshold.text,
+    ...(options.shard && { shard }),
+    workers,
+    input: { data: options.data, models: store.location, rows, malformedRows, malformedSamples },
     totals: {
       models: results.length,
       scored: count("scored"),
-      failed: count("failed"),
+      failed,
       noModel: count("no-model"),
       noData: count("no-data"),
+      resumed: resumed.length,
       scoredRows: results.reduce((n, r) => n + (r.status === "scored" ? r.rows : 0), 0),
       anomalies: results.reduce((n, r) => n + r.anomalies, 0),
     },
     models: results,
   } satisfies RunManifest);
-  await options.output.writeFile(RUN_MANIFEST_FILE, JSON.stringify(manifest, null, 2) + "\n", {
-    ...(abortSignal && { abortSignal }),
-  });
+
+  const manifestName = options.shard ? shardManifestFileName(shard.index, shard.count) : RUN_MANIFEST_FILE;
+  await output.writeFile(manifestName, JSON.stringify(manifest, null, 2) + "\n", signalOpt);
   logger.info("run finished", { ...log, ...manifest.totals, status: manifest.status });
+  if (options.shard) {
+    // The last shard to finish can tell: every shard manifest is there. Merging twice is harmless.
+    const merged = await finalizeRun(output, { ...signalOpt, ifComplete: true });
+    if (merged) logger.info("all shards done: run manifest written", { ...log, status: merged.status });
+  }
+  options.onProgress?.({ phase: "done", ...progress, modelsDone: mine.length, modelsTotal: mine.length });
   return manifest;
 }
 
-type KeyWithId = ModelKey & { readonly modelId: string };
-
-/** Every pair that has data or a model, in the store's stable order. */
-function unionOfKeys(input: ScoringInput, entries: ReadonlyMap<string, ModelEntry>): KeyWithId[] {
-  const keys = new Map<string, KeyWithId>();
-  for (const e of entries.values()) keys.set(e.modelId, { deviceId: e.deviceId, sensorId: e.sensorId, modelId: e.modelId });
-  for (const g of input.groups.values()) keys.set(g.modelId, { deviceId: g.deviceId, sensorId: g.sensorId, modelId: g.modelId });
-  return [...keys.values()].sort(compareKeys);
-}
-
-async function scoreOneModel(
-  key: KeyWithId,
-  rows: ModelRows | undefined,
-  entry: ModelEntry | undefined,
-  options: ScoreBatchOptions,
-): Promise<ModelRunResult> {
-  const base = { modelId: key.modelId, deviceId: key.deviceId, sensorId: key.sensorId };
-  if (!entry) return { ...base, status: "no-model", rows: rows?.values.length ?? 0, anomalies: 0 };
-  if (!rows) return { ...base, status: "no-data", rows: 0, anomalies: 0 };
-
-  const started = performance.now();
-  const { abortSignal } = options;
-  let artifact;
-  try {
-    artifact = await options.models.get(key, { ...(abortSignal && { abortSignal }) });
-    const session = await options.engine.load(artifact, { ...(abortSignal && { abortSignal }) });
-    try {
-      const scores = await session.score(Float64Array.from(rows.values), { ...(abortSignal && { abortSignal }) });
-      const { text, anomalies } = formatPredictionCsv(rows, scores);
-      const output = predictionFileName(key.deviceId, key.sensorId);
-      await options.output.writeFile(output, text, { ...(abortSignal && { abortSignal }) });
-      return {
-        ...base,
-        status: "scored",
-        rows: rows.values.length,
-        anomalies,
-        engine: session.engine,
-        parameters: session.parameters,
-        ...(artifact.sha256 && { sha256: artifact.sha256 }),
-        ...(artifact.paramsSha256 && { paramsSha256: artifact.paramsSha256 }),
-        output,
-        durationMs: round(performance.now() - started),
-      };
-    } finally {
-      await session.release();
+/**
+ * Sends chunks to the least busy scorer (at most {@link MAX_CHUNKS_IN_FLIGHT_PER_WORKER} each, which
+ * holds the reader back) and applies results strictly in chunk order.
+ */
+async function pumpChunks(
+  chunks: AsyncIterable<{ seq: number; bytes: Uint8Array }>,
+  scorers: readonly ChunkScorerHandle[],
+  apply: (r: ChunkResult) => void,
+  abortSignal: AbortSignal | undefined,
+): Promise<void> {
+  const inFlight = new Map<number, Promise<ChunkResult>>();
+  const done = new Map<number, ChunkResult>();
+  let nextToApply = 0;
+  let failure: unknown;
+  const settle = (seq: number, p: Promise<ChunkResult>): void => {
+    inFlight.set(
+      seq,
+      p.then(
+        (r) => {
+          inFlight.delete(seq);
+          done.set(seq, r);
+          while (done.has(nextToApply)) {
+            const next = done.get(nextToApply)!;
+            done.delete(nextToApply++);
+            apply(next);
+          }
+          return r;
+        },
+        (e: unknown) => {
+          inFlight.delete(seq);
+          failure ??= e;
+          throw e;
+        },
+      ),
+    );
+  };
+  const waitForAny = async (): Promise<void> => {
+    await Promise.race([...inFlight.values()]).catch(() => undefined);
+    if (failure) throw failure;
+  };
+  for await (const chunk of chunks) {
+    abortSignal?.throwIfAborted();
+    if (failure) throw failure;
+    let scorer = leastBusy(scorers);
+    while (scorer.inFlight >= MAX_CHUNKS_IN_FLIGHT_PER_WORKER) {
+      await waitForAny();
+      abortSignal?.throwIfAborted();
+      scorer = leastBusy(scorers);
     }
-  } catch (e) {
-    if ((e as Error).name === "AbortError") throw e;
-    return {
-      ...base,
-      status: "failed",
-      rows: rows.values.length,
-      anomalies: 0,
-      ...(artifact?.sha256 && { sha256: artifact.sha256 }),
-      error: toRunError(e),
-      durationMs: round(performance.now() - started),
-    };
+    settle(chunk.seq, scorer.score(chunk.seq, chunk.bytes));
   }
+  await Promise.allSettled([...inFlight.values()]);
+  if (failure) throw failure;
+  abortSignal?.throwIfAborted();
 }
 
-function toRunError(e: unknown): RunError {
-  const err = e instanceof Error ? e : new Error(String(e));
-  const code = (err as { code?: unknown }).code;
-  return { code: typeof code === "string" ? code : err.name, message: err.message };
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
+function leastBusy(scorers: readonly ChunkScorerHandle[]): ChunkScorerHandle {
+  let best = scorers[0]!;
+  for (const s of scorers) if (s.inFlight < best.inFlight) best = s;
+  return best;
 }

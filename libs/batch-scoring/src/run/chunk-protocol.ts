@@ -1,0 +1,69 @@
+import type { EngineChoice, EngineName } from "@fleetscore/contracts";
+
+/** What a chunk scorer (worker) needs to start; plain data so it crosses a worker boundary. */
+export interface ChunkScorerInit {
+  /** Location of the model store (folder path today). */
+  readonly modelsLocation: string;
+  readonly engine: EngineChoice;
+  /** Models to score, by global index: `modelIds[i]` is `"<device>_<sensor>"`. */
+  readonly modelIds: readonly string[];
+  /** Model ids the store has but this process must not score (other shards, or complete on resume). */
+  readonly skipModelIds: readonly string[];
+  /** Column indexes of TS, Device, Sensor, Value in the data file. */
+  readonly columns: Int32Array;
+  /** Attempts after the first for transient model-load errors. */
+  readonly retries: number;
+  readonly retryDelayInMs: number;
+  /** How many malformed rows per chunk to describe (all are counted). */
+  readonly maxMalformedSamples: number;
+}
+
+/** The model of index `modelIndex` could not be loaded or scored; its rows in this and later chunks are dropped. */
+export interface ModelFailure {
+  readonly modelIndex: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** First load of a model in this scorer: what the manifest records about it. */
+export interface ModelLoaded {
+  readonly modelIndex: number;
+  readonly engine: EngineName;
+  readonly parameters: "float64-json" | "onnx";
+  readonly sha256?: string;
+  readonly paramsSha256?: string;
+}
+
+/**
+ * The scored rows of one chunk. `output` holds, model after model, the prediction lines
+ * (`TS,Device,Sensor,Val,Score,Prediction\n`, no header) of that model's rows in input order;
+ * `fragments` indexes it as 4 ints per model: modelIndex, byte offset, byte length, rows; `anomalies`
+ * has one count per fragment.
+ */
+export interface ChunkResult {
+  readonly seq: number;
+  /** Lines in the chunk (data, malformed and blank). */
+  readonly lines: number;
+  readonly rows: number;
+  readonly output: Uint8Array;
+  readonly fragments: Int32Array;
+  readonly anomalies: Int32Array;
+  readonly malformedRows: number;
+  /** 1-based line numbers within the chunk. */
+  readonly malformedSamples: ReadonlyArray<{ readonly lineInChunk: number; readonly message: string }>;
+  /** Rows of pairs that have no model in the store: `"<device>_<sensor>"` -> rows. */
+  readonly noModelRows: ReadonlyArray<readonly [string, number]>;
+  /** Rows of models this scorer skips (other shards, resumed). */
+  readonly skippedRows: ReadonlyArray<readonly [string, number]>;
+  readonly loaded: readonly ModelLoaded[];
+  readonly failures: readonly ModelFailure[];
+}
+
+export type WorkerRequest =
+  | { readonly type: "init"; readonly init: ChunkScorerInit }
+  | { readonly type: "chunk"; readonly seq: number; readonly bytes: Uint8Array };
+
+export type WorkerResponse =
+  | { readonly type: "ready" }
+  | { readonly type: "result"; readonly result: ChunkResult }
+  | { readonly type: "error"; readonly seq?: number; readonly message: string; readonly stack?: string };

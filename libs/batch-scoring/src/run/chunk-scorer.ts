@@ -1,0 +1,344 @@
+import { modelId } from "@fleetscore/contracts";
+import { isTransientModelStoreError, openModelStore, type ModelStore } from "@fleetscore/model-store";
+import { createScoringEngine, type ScoringEngine, type ScoringSession } from "@fleetscore/svm-scoring";
+import { ReadingsCsvParser, latin1, type FieldOffsets } from "../csv/readings-csv-parser.js";
+import type { ChunkResult, ChunkScorerInit, ModelFailure, ModelLoaded } from "./chunk-protocol.js";
+import { withRetries } from "./retry.js";
+
+/** What a (device, sensor) pair seen in the data resolves to. */
+type Pair =
+  | { readonly kind: "score"; readonly modelIndex: number }
+  | { readonly kind: "skip"; readonly id: string }
+  | { readonly kind: "no-model"; readonly id: string };
+
+type ModelState = { readonly session: ScoringSession } | { readonly failed: true };
+
+const COMMA = 0x2c;
+const LF = 0x0a;
+const ZERO = 0x30;
+const ONE = 0x31;
+/** Numeric ids up to 7 digits pack into one safe integer key: device * 2^24 + sensor. */
+const NUMERIC_KEY_BASE = 16_777_216;
+
+/**
+ * Scores chunks of data lines: parses them, looks up each row's model, scores every model's rows of the
+ * chunk in one call, and formats their prediction lines. One instance per worker thread (or in-process);
+ * models are loaded on first use and kept for the whole run.
+ */
+export class ChunkScorer {
+  readonly #init: ChunkScorerInit;
+  readonly #store: ModelStore;
+  readonly #engine: ScoringEngine;
+  readonly #modelIndex: ReadonlyMap<string, number>;
+  readonly #skip: ReadonlySet<string>;
+  readonly #models = new Map<number, ModelState | Promise<ModelState>>();
+  /** Pairs by `device * 2^10 + sensor` for ids below 1024, the common case: a typed-array lookup. */
+  readonly #smallPairs: Array<Pair | undefined> = [];
+  readonly #numericPairs = new Map<number, Pair>();
+  readonly #textPairs = new Map<string, Pair>();
+  /** `,<device>,<sensor>,` per model index: the middle of each prediction line. */
+  readonly #infixes: Uint8Array[] = [];
+
+  private constructor(init: ChunkScorerInit, store: ModelStore, engine: ScoringEngine) {
+    this.#init = init;
+    this.#store = store;
+    this.#engine = engine;
+    this.#modelIndex = new Map(init.modelIds.map((id, i) => [id, i]));
+    this.#skip = new Set(init.skipModelIds);
+  }
+
+  static async create(init: ChunkScorerInit): Promise<ChunkScorer> {
+    const [store, engine] = await Promise.all([openModelStore(init.modelsLocation), createScoringEngine(init.engine)]);
+    return new ChunkScorer(init, store, engine);
+  }
+
+  async scoreChunk(seq: number, bytes: Uint8Array): Promise<ChunkResult> {
+    const rows = new ChunkRows(Math.max(64, bytes.length >> 5));
+    const noModel = new Map<string, number>();
+    const skipped = new Map<string, number>();
+    const malformedSamples: Array<{ lineInChunk: number; message: string }> = [];
+    let malformedRows = 0;
+    const maxSamples = this.#init.maxMalformedSamples;
+
+    const parser = new ReadingsCsvParser(
+      {
+        row: (buf, f, value) => {
+          const pair = this.#resolvePair(buf, f);
+          if (pair.kind === "score") rows.add(pair.modelIndex, value, f);
+          else {
+            const counts = pair.kind === "skip" ? skipped : noModel;
+            counts.set(pair.id, (counts.get(pair.id) ?? 0) + 1);
+          }
+        },
+        malformed: (line, message) => {
+          malformedRows++;
+          if (malformedSamples.length < maxSamples) malformedSamples.push({ lineInChunk: line, message });
+        },
+      },
+      { columns: this.#init.columns },
+    );
+    parser.push(bytes);
+    parser.end();
+
+    const loaded: ModelLoaded[] = [];
+    const failures: ModelFailure[] = [];
+    const byModel = rows.groupByModel(this.#init.modelIds.length);
+    const out = new OutputBuffer(bytes.length + rows.count * 32);
+    const fragments: number[] = [];
+    const anomalies: number[] = [];
+    for (const [modelIndex, rowIndexes] of byModel) {
+      const session = await this.#session(modelIndex, loaded, failures);
+      if (!session) continue;
+      const values = new Float64Array(rowIndexes.length);
+      for (let i = 0; i < rowIndexes.length; i++) values[i] = rows.values[rowIndexes[i]!]!;
+      let scores: Float64Array;
+      try {
+        scores = await session.score(values);
+      } catch (e) {
+        this.#models.set(modelIndex, { failed: true });
+        failures.push(toFailure(modelIndex, e));
+        continue;
+      }
+      const start = out.length;
+      const anomalyCount = out.lines(bytes, rows.fields, rowIndexes, this.#infixes[modelIndex]!, scores);
+      fragments.push(modelIndex, start, out.length - start, rowIndexes.length);
+      anomalies.push(anomalyCount);
+    }
+    return {
+      seq,
+      lines: parser.lines,
+      rows: parser.rows,
+      output: out.bytes(),
+      fragments: Int32Array.from(fragments),
+      anomalies: Int32Array.from(anomalies),
+      malformedRows,
+      malformedSamples,
+      noModelRows: [...noModel],
+      skippedRows: [...skipped],
+      loaded,
+      failures,
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const state of this.#models.values()) {
+      const s = await state;
+      if ("session" in s) await s.session.release();
+    }
+    this.#models.clear();
+  }
+
+  /** The model's session, loading it on first use (retrying transient store errors); undefined once failed. */
+  async #session(modelIndex: number, loaded: ModelLoaded[], failures: ModelFailure[]): Promise<ScoringSession | undefined> {
+    let state = this.#models.get(modelIndex);
+    if (!state) {
+      const id = this.#init.modelIds[modelIndex]!;
+      const sep = id.indexOf("_");
+      const key = { deviceId: id.slice(0, sep), sensorId: id.slice(sep + 1) };
+      state = withRetries(
+        async () => {
+          const artifact = await this.#store.get(key);
+          const session = await this.#engine.load(artifact);
+          loaded.push({
+            modelIndex,
+            engine: session.engine,
+            parameters: session.parameters,
+            ...(artifact.sha256 && { sha256: artifact.sha256 }),
+            ...(artifact.paramsSha256 && { paramsSha256: artifact.paramsSha256 }),
+          });
+          return { session };
+        },
+        { retries: this.#init.retries, initialDelayInMs: this.#init.retryDelayInMs, isTransient: isTransientModelStoreError },
+      ).catch((e: unknown): ModelState => {
+        failures.push(toFailure(modelIndex, e));
+        return { failed: true };
+      });
+      this.#models.set(modelIndex, state);
+      state = await state;
+      this.#models.set(modelIndex, state);
+    }
+    const s = await state;
+    return "session" in s ? s.session : undefined;
+  }
+
+  /** Looks a row's (device, sensor) up; numeric ids take a fast path without building a string. */
+  #resolvePair(buf: Uint8Array, f: FieldOffsets): Pair {
+    const device = numericId(buf, f[2]!, f[3]!);
+    const sensor = device < 0 ? -1 : numericId(buf, f[4]!, f[5]!);
+    if (sensor >= 0) {
+      if (device < 1024 && sensor < 1024) {
+        const small = (device << 10) | sensor;
+        let pair = this.#smallPairs[small];
+        if (!pair) {
+          pair = this.#pairFromText(latin1(buf, f[2]!, f[3]!), latin1(buf, f[4]!, f[5]!));
+          this.#smallPairs[small] = pair;
+        }
+        return pair;
+      }
+      const key = device * NUMERIC_KEY_BASE + sensor;
+      let pair = this.#numericPairs.get(key);
+      if (!pair) {
+        pair = this.#pairFromText(latin1(buf, f[2]!, f[3]!), latin1(buf, f[4]!, f[5]!));
+        this.#numericPairs.set(key, pair);
+      }
+      return pair;
+    }
+    return this.#pairFromText(latin1(buf, f[2]!, f[3]!), latin1(buf, f[4]!, f[5]!));
+  }
+
+  #pairFromText(deviceId: string, sensorId: string): Pair {
+    const id = modelId({ deviceId, sensorId });
+    let pair = this.#textPairs.get(id);
+    if (!pair) {
+      const index = this.#modelIndex.get(id);
+      if (index !== undefined) {
+        pair = { kind: "score", modelIndex: index };
+        this.#infixes[index] = Buffer.from(`,${deviceId},${sensorId},`, "latin1");
+      }
+      else if (this.#skip.has(id)) pair = { kind: "skip", id };
+      else pair = { kind: "no-model", id };
+      this.#textPairs.set(id, pair);
+    }
+    return pair;
+  }
+}
+
+/** Digits only, no leading zero ("0" itself is fine), at most 7: the value; else -1. */
+function numericId(buf: Uint8Array, start: number, end: number): number {
+  const len = end - start;
+  if (len < 1 || len > 7 || (len > 1 && buf[start] === ZERO)) return -1;
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const d = buf[i]! - ZERO;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function toFailure(modelIndex: number, e: unknown): ModelFailure {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const code = (err as { code?: unknown }).code;
+  return { modelIndex, code: typeof code === "string" ? code : err.name, message: err.message };
+}
+
+/** The rows of one chunk that are to be scored: model, value, and where TS and Value are in the chunk. */
+class ChunkRows {
+  count = 0;
+  modelIndexes: Int32Array;
+  values: Float64Array;
+  /** 4 per row: tsStart, tsEnd, valueStart, valueEnd. */
+  fields: Int32Array;
+
+  constructor(capacity: number) {
+    this.modelIndexes = new Int32Array(capacity);
+    this.values = new Float64Array(capacity);
+    this.fields = new Int32Array(capacity * 4);
+  }
+
+  add(modelIndex: number, value: number, f: FieldOffsets): void {
+    if (this.count === this.values.length) this.#grow();
+    const i = this.count++;
+    this.modelIndexes[i] = modelIndex;
+    this.values[i] = value;
+    const o = i * 4;
+    this.fields[o] = f[0]!;
+    this.fields[o + 1] = f[1]!;
+    this.fields[o + 2] = f[6]!;
+    this.fields[o + 3] = f[7]!;
+  }
+
+  /** Row indexes per model, each list in input order (a counting sort over the dense model indexes). */
+  groupByModel(modelCount: number): Map<number, Int32Array> {
+    const counts = new Int32Array(modelCount);
+    for (let i = 0; i < this.count; i++) counts[this.modelIndexes[i]!]!++;
+    const groups = new Map<number, Int32Array>();
+    const lists: Int32Array[] = [];
+    for (let m = 0; m < modelCount; m++) {
+      if (counts[m]! > 0) {
+        lists[m] = new Int32Array(counts[m]!);
+        groups.set(m, lists[m]!);
+      }
+    }
+    counts.fill(0);
+    for (let i = 0; i < this.count; i++) {
+      const m = this.modelIndexes[i]!;
+      lists[m]![counts[m]!++] = i;
+    }
+    return groups;
+  }
+
+  #grow(): void {
+    const n = this.values.length * 2;
+    const m = new Int32Array(n);
+    m.set(this.modelIndexes);
+    this.modelIndexes = m;
+    const v = new Float64Array(n);
+    v.set(this.values);
+    this.values = v;
+    const f = new Int32Array(n * 4);
+    f.set(this.fields);
+    this.fields = f;
+  }
+}
+
+/** Prediction lines written straight into bytes: no string per row but the score's. */
+class OutputBuffer {
+  #buf: Uint8Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.#buf = new Uint8Array(capacity);
+  }
+
+  /**
+   * One `TS,Device,Sensor,Val,Score,Prediction\n` line per row, TS and Val copied from the input bytes,
+   * Score as `String(score)` (the shortest round-trip decimal). One tight loop per model: this and the
+   * SVM itself are where the scorer spends its time. @returns the number of anomalies.
+   */
+  lines(src: Uint8Array, fields: Int32Array, rowIndexes: Int32Array, infix: Uint8Array, scores: Float64Array): number {
+    // Worst case per row: TS + Val + infix + 24 score characters + ",x\n" and a comma.
+    let need = 0;
+    for (let i = 0; i < rowIndexes.length; i++) {
+      const o = rowIndexes[i]! * 4;
+      need += fields[o + 1]! - fields[o]! + fields[o + 3]! - fields[o + 2]!;
+    }
+    need += rowIndexes.length * (infix.length + 28);
+    if (this.length + need > this.#buf.length) this.#grow(need);
+    const b = this.#buf;
+    const infixLength = infix.length;
+    let p = this.length;
+    let anomalies = 0;
+    for (let i = 0; i < rowIndexes.length; i++) {
+      const o = rowIndexes[i]! * 4;
+      for (let j = fields[o]!, end = fields[o + 1]!; j < end; j++) b[p++] = src[j]!;
+      for (let j = 0; j < infixLength; j++) b[p++] = infix[j]!;
+      for (let j = fields[o + 2]!, end = fields[o + 3]!; j < end; j++) b[p++] = src[j]!;
+      b[p++] = COMMA;
+      const score = scores[i]!;
+      const text = String(score);
+      for (let j = 0; j < text.length; j++) b[p++] = text.charCodeAt(j);
+      b[p++] = COMMA;
+      // libsvm: anomaly iff score <= 0 (isAnomaly in contracts; inlined in this loop).
+      if (score > 0) b[p++] = ZERO;
+      else {
+        b[p++] = ONE;
+        anomalies++;
+      }
+      b[p++] = LF;
+    }
+    this.length = p;
+    return anomalies;
+  }
+
+  /** The written bytes, in their own ArrayBuffer (transferable). */
+  bytes(): Uint8Array {
+    return this.#buf.length === this.length ? this.#buf : this.#buf.slice(0, this.length);
+  }
+
+  #grow(need: number): void {
+    const next = new Uint8Array(Math.max(this.#buf.length * 2, this.length + need));
+    next.set(this.#buf.subarray(0, this.length));
+    this.#buf = next;
+  }
+}

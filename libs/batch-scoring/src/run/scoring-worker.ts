@@ -1,0 +1,33 @@
+/**
+ * Worker-thread entry: one ChunkScorer per thread. Requests are handled one at a time, in order, so
+ * memory per worker is one chunk and its output.
+ */
+import { parentPort } from "node:worker_threads";
+import { ChunkScorer } from "./chunk-scorer.js";
+import type { WorkerRequest, WorkerResponse } from "./chunk-protocol.js";
+
+const port = parentPort;
+if (!port) throw new Error("scoring-worker.js must run in a worker thread");
+
+let scorer: ChunkScorer | undefined;
+let queue: Promise<void> = Promise.resolve();
+
+const post = (message: WorkerResponse, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+
+port.on("message", (request: WorkerRequest) => {
+  queue = queue.then(async () => {
+    try {
+      if (request.type === "init") {
+        scorer = await ChunkScorer.create(request.init);
+        post({ type: "ready" });
+        return;
+      }
+      if (!scorer) throw new Error("chunk received before init");
+      const result = await scorer.scoreChunk(request.seq, request.bytes);
+      post({ type: "result", result }, [result.output.buffer as ArrayBuffer]);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      post({ type: "error", ...(request.type === "chunk" && { seq: request.seq }), message: err.message, ...(err.stack && { stack: err.stack }) });
+    }
+  });
+});
