@@ -111,7 +111,7 @@ describe("scorer score (built CLI, end to end)", () => {
     expect((await runScorer(args)).code).toBe(0);
     const second = await readRunFiles(join(out, "again"));
     expect([...second.keys()]).toEqual([...first.keys()]);
-    for (const [name, bytes] of first) if (name !== "_manifest.json") expect(second.get(name)).toEqual(bytes);
+    for (const [name, bytes] of first) if (name !== "_manifest.json") expect(second.get(name)!.equals(bytes), name).toBe(true);
   });
 
   it("records a missing model, a corrupt model and malformed rows, scores the rest and exits 3", async () => {
@@ -131,7 +131,7 @@ describe("scorer score (built CLI, end to end)", () => {
     const r = await runScorer(["score", "--models", models, "--data", data, "--out", out, "--run-id", "damaged"]);
     expect(r.code).toBe(3);
     const manifest = await readManifest(join(out, "damaged"));
-    expect(manifest.status).toBe("partial");
+    expect(manifest.status).toBe("failed");
     expect(manifest.input).toMatchObject({ rows: 17_771, malformedRows: 3 });
     expect(manifest.input.malformedSamples.map((s) => s.line)).toEqual([6, 7, 8]);
     const byId = new Map(manifest.models.map((m) => [m.modelId, m]));
@@ -148,6 +148,14 @@ describe("scorer score (built CLI, end to end)", () => {
     expect(r.stdout).toContain("failed: model 3_3");
     expect(r.stdout).toContain("malformed row:");
     expect(r.stderr).toContain('"level":"warning"');
+
+    // The same run with a threshold that allows two failed models succeeds, failures listed.
+    const tolerant = await runScorer(["score", "--models", models, "--data", data, "--out", out, "--run-id", "tolerant", "--max-failed-models", "2"]);
+    expect(tolerant.code).toBe(0);
+    expect((await readManifest(join(out, "tolerant"))).status).toBe("partial");
+    expect(tolerant.stdout).toContain("status: partial");
+    const strict = await runScorer(["score", "--models", models, "--data", data, "--out", out, "--run-id", "strict", "--max-failed-models", "10%"]);
+    expect(strict.code, "2 of 14 models is above 10%").toBe(3);
   });
 
   it("exits 2 with a message naming the flag or file on usage and input errors", async () => {
@@ -158,6 +166,10 @@ describe("scorer score (built CLI, end to end)", () => {
       [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--engine", "gpu"], /--engine.*gpu.*auto, onnx, ts/],
       [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--run-id", "../escape"], /--run-id: must be 1-128/],
       [["frobnicate"], /unknown command 'frobnicate'/],
+      [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--shard", "3/3"], /--shard: shard "3\/3" must be i\/n/],
+      [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--max-failed-models", "lots"], /--max-failed-models: max failed models "lots"/],
+      [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--resume"], /--resume needs --run-id/],
+      [["finalize", "--out", tmp, "--run-id", "nothing-here"], /No shard manifests/],
       [[], /Usage: fleetscore-scorer/],
     ];
     for (const [args, message] of cases) {

@@ -3,12 +3,13 @@ import { z } from "zod";
 import { formatJsonLine, setLogLevel, setLogSink } from "@fleetscore/logger";
 import { ConfigError, loadConfig } from "./config.js";
 import { ExitCode } from "./exit-codes.js";
-import { ScoreArgs, runScoreCommand } from "./score-command.js";
+import { createProgressReporter } from "./progress.js";
+import { FinalizeArgs, ScoreArgs, runFinalizeCommand, runScoreCommand } from "./score-command.js";
 import { UsageError } from "./usage-error.js";
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
   readonly abortSignal: AbortSignal;
   readonly now?: () => Date;
@@ -33,15 +34,36 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .requiredOption("--out <dir>", "output folder; the run writes <out>/<run-id>/")
     .option("--run-id <id>", "run id (default: start time in UTC, YYYYMMDDTHHMMSSZ)")
     .addOption(new Option("--engine <engine>", "scoring engine").choices(["auto", "onnx", "ts"]).default("auto"))
-    .option("--max-concurrency <n>", "models loaded and scored at once", "4")
+    .option("--workers <n>", "worker threads scoring in parallel; 0 scores on the main thread (default: available cores)")
+    .option("--shard <i/n>", "score only shard i of n (0-based): n containers share one run; each writes _manifest.shard-i-of-n.json")
+    .option("--resume", "keep the prediction files this run id already completed and score only the rest")
+    .option("--max-failed-models <n|p%>", "fail the run (exit 3) when more models than this fail", "0")
+    .option("--retries <n>", "attempts after the first for transient I/O errors (exponential backoff)", "3")
     .action(async (opts: Record<string, unknown>) => {
       const args = ScoreArgs.safeParse(opts);
       if (!args.success) throw new UsageError(`Invalid arguments:\n${formatFlagIssues(args.error)}`);
-      exitCode = await runScoreCommand(args.data, {
-        stdout: io.stdout,
-        abortSignal: io.abortSignal,
-        ...(io.now && { now: io.now }),
-      });
+      const progress = createProgressReporter(io.stderr, { runId: args.data.runId });
+      try {
+        exitCode = await runScoreCommand(args.data, {
+          stdout: io.stdout,
+          abortSignal: io.abortSignal,
+          onProgress: progress.onProgress,
+          ...(io.now && { now: io.now }),
+        });
+      } finally {
+        progress.stop();
+      }
+    });
+
+  program
+    .command("finalize")
+    .description("Merge the shard manifests of a run into its _manifest.json (the last shard to finish does this itself).")
+    .requiredOption("--out <dir>", "output folder holding <run-id>/")
+    .requiredOption("--run-id <id>", "the run to finalize")
+    .action(async (opts: Record<string, unknown>) => {
+      const args = FinalizeArgs.safeParse(opts);
+      if (!args.success) throw new UsageError(`Invalid arguments:\n${formatFlagIssues(args.error)}`);
+      exitCode = await runFinalizeCommand(args.data, { stdout: io.stdout, abortSignal: io.abortSignal });
     });
 
   try {

@@ -1,10 +1,26 @@
-import { FolderRunOutput, isBatchScoringError, scoreBatch } from "@fleetscore/batch-scoring";
+import { availableParallelism } from "node:os";
+import {
+  FolderRunOutput,
+  finalizeRun,
+  isBatchScoringError,
+  parseFailureThreshold,
+  parseShardSpec,
+  scoreBatch,
+  type BatchProgress,
+} from "@fleetscore/batch-scoring";
 import { EngineChoice, RunId, type RunManifest } from "@fleetscore/contracts";
-import { FolderModelStore, isModelStoreError } from "@fleetscore/model-store";
-import { createScoringEngine, isScoringError } from "@fleetscore/svm-scoring";
+import { isModelStoreError } from "@fleetscore/model-store";
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
 import { UsageError } from "./usage-error.js";
+
+const refineWith = (parse: (v: string) => unknown) => (v: string, ctx: z.RefinementCtx) => {
+  try {
+    parse(v);
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: (e as Error).message });
+  }
+};
 
 export const ScoreArgs = z.object({
   models: z.string().min(1),
@@ -12,13 +28,21 @@ export const ScoreArgs = z.object({
   out: z.string().min(1),
   runId: RunId.optional(),
   engine: EngineChoice.default("auto"),
-  maxConcurrency: z.coerce.number().int().min(1).max(256).default(4),
+  workers: z.coerce.number().int().min(0).max(256).default(availableParallelism()),
+  shard: z.string().superRefine(refineWith(parseShardSpec)).optional(),
+  resume: z.boolean().default(false),
+  maxFailedModels: z.string().superRefine(refineWith(parseFailureThreshold)).default("0"),
+  retries: z.coerce.number().int().min(0).max(20).default(3),
 });
 export type ScoreArgs = z.infer<typeof ScoreArgs>;
+
+export const FinalizeArgs = z.object({ out: z.string().min(1), runId: RunId });
+export type FinalizeArgs = z.infer<typeof FinalizeArgs>;
 
 export interface ScoreCommandContext {
   readonly stdout: { write(text: string): unknown };
   readonly abortSignal: AbortSignal;
+  readonly onProgress?: (progress: BatchProgress) => void;
   readonly now?: () => Date;
 }
 
@@ -30,58 +54,67 @@ export function defaultRunId(at: Date): string {
 /** Runs `score`; returns the process exit code. */
 export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext): Promise<ExitCode> {
   const now = ctx.now ?? (() => new Date());
+  if (args.resume && !args.runId) throw new UsageError("--resume needs --run-id: the run to resume");
   const runId = args.runId ?? defaultRunId(now());
-  const abortSignal = ctx.abortSignal;
-  let models;
-  try {
-    models = await FolderModelStore.create(args.models, { abortSignal });
-  } catch (e) {
-    if (isModelStoreError(e)) throw new UsageError(`--models: ${e.message}`, { cause: e });
-    throw e;
-  }
-  let engine;
-  try {
-    engine = await createScoringEngine(args.engine);
-  } catch (e) {
-    if (isScoringError(e)) throw new UsageError(`--engine ${args.engine}: ${e.message}`, { cause: e });
-    throw e;
-  }
   const started = performance.now();
   let manifest: RunManifest;
   try {
-    const output = await FolderRunOutput.create(args.out, runId, { abortSignal });
+    const output = await FolderRunOutput.create(args.out, runId, { abortSignal: ctx.abortSignal, retries: args.retries });
     manifest = await scoreBatch({
       runId,
       data: args.data,
-      models,
-      engine,
-      engineChoice: args.engine,
+      models: args.models,
+      engine: args.engine,
       output,
-      maxConcurrency: args.maxConcurrency,
-      abortSignal,
+      workers: args.workers,
+      ...(args.shard && { shard: parseShardSpec(args.shard) }),
+      resume: args.resume,
+      maxFailedModels: args.maxFailedModels,
+      retries: args.retries,
+      abortSignal: ctx.abortSignal,
+      ...(ctx.onProgress && { onProgress: ctx.onProgress }),
       now,
     });
-    const seconds = (performance.now() - started) / 1000;
-    ctx.stdout.write(formatSummary(manifest, output.location, seconds));
+    ctx.stdout.write(formatSummary(manifest, output.location, (performance.now() - started) / 1000));
   } catch (e) {
-    if (isBatchScoringError(e)) {
-      const flag = e.code === "OutputFailed" ? "--out" : "--data";
-      throw new UsageError(`${flag}: ${e.message}`, { cause: e });
-    }
-    throw e;
+    throw asUsageError(e);
   }
-  return manifest.totals.failed > 0 ? ExitCode.ModelsFailed : ExitCode.Ok;
+  return manifest.status === "failed" ? ExitCode.ModelsFailed : ExitCode.Ok;
+}
+
+/** Runs `finalize`: merges the shard manifests of a run into `_manifest.json`. */
+export async function runFinalizeCommand(args: FinalizeArgs, ctx: ScoreCommandContext): Promise<ExitCode> {
+  try {
+    const output = await FolderRunOutput.create(args.out, args.runId, { abortSignal: ctx.abortSignal });
+    const manifest = (await finalizeRun(output, { abortSignal: ctx.abortSignal }))!;
+    ctx.stdout.write(formatSummary(manifest, output.location, manifest.durationMs / 1000));
+    return manifest.status === "failed" ? ExitCode.ModelsFailed : ExitCode.Ok;
+  } catch (e) {
+    throw asUsageError(e);
+  }
+}
+
+/** Input and location errors become usage errors naming the flag; anything else stays internal. */
+function asUsageError(e: unknown): unknown {
+  if (isModelStoreError(e)) return new UsageError(`--models: ${e.message}`, { cause: e });
+  if (isBatchScoringError(e)) {
+    const flag = e.code === "OutputFailed" ? "--out" : e.message.startsWith("Data file") ? "--data" : "--out";
+    return new UsageError(`${flag}: ${e.message}`, { cause: e });
+  }
+  return e;
 }
 
 function formatSummary(m: RunManifest, location: string, seconds: number): string {
   const n = (x: number): string => x.toLocaleString("en-US");
   const t = m.totals;
+  const what = m.shard ? `run ${m.runId} shard ${m.shard.index}/${m.shard.count}` : `run ${m.runId}`;
   const lines = [
-    `run ${m.runId}: ${n(t.scored)} models scored, ${n(t.failed)} failed, ${n(t.noModel)} pairs without a model, ${n(t.noData)} models without data`,
+    `${what}: ${n(t.scored)} models scored${t.resumed ? ` (${n(t.resumed)} kept from before)` : ""}, ${n(t.failed)} failed, ${n(t.noModel)} pairs without a model, ${n(t.noData)} models without data`,
     `rows: ${n(m.input.rows)} read, ${n(m.input.malformedRows)} malformed, ${n(t.scoredRows)} scored, ${n(t.anomalies)} anomalies`,
-    `time: ${seconds.toFixed(2)} s; output: ${location}`,
+    `time: ${seconds.toFixed(2)} s; status: ${m.status}; output: ${location}`,
   ];
   for (const s of m.input.malformedSamples) lines.push(`malformed row: ${m.input.data}:${s.line}: ${s.message}`);
   for (const r of m.models) if (r.status === "failed") lines.push(`failed: model ${r.modelId}: [${r.error?.code}] ${r.error?.message}`);
+  if (m.status === "failed") lines.push(`run failed: ${n(t.failed)} failed models is more than --max-failed-models ${m.maxFailedModels}`);
   return lines.join("\n") + "\n";
 }

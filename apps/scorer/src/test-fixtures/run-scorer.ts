@@ -12,6 +12,7 @@ export const SCORER_MAIN = resolve(import.meta.dirname, "../../dist/main.js");
 
 export interface ScorerResult {
   readonly code: number | null;
+  readonly signal?: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -22,7 +23,12 @@ export function assertBuilt(): void {
   }
 }
 
-export function runScorer(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ScorerResult> {
+export interface RunScorerOptions {
+  /** Sends this signal to the scorer after `afterMs`. */
+  readonly kill?: { readonly signal: NodeJS.Signals; readonly afterMs: number };
+}
+
+export function runScorer(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: RunScorerOptions = {}): Promise<ScorerResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [SCORER_MAIN, ...args], {
       env: { PATH: process.env["PATH"], FLEETSCORE_LOG_LEVEL: "warning", ...env },
@@ -33,7 +39,11 @@ export function runScorer(args: readonly string[], env: NodeJS.ProcessEnv = {}):
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
+    if (options.kill) {
+      const timer = setTimeout(() => child.kill(options.kill!.signal), options.kill.afterMs);
+      child.on("close", () => clearTimeout(timer));
+    }
+    child.on("close", (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
   });
 }
 

@@ -1,0 +1,56 @@
+import type { BatchProgress } from "@fleetscore/batch-scoring";
+import { createLogger } from "@fleetscore/logger";
+import cliProgress from "cli-progress";
+
+const log = createLogger("fleetscore:scorer");
+
+export interface ProgressReporter {
+  readonly onProgress: (p: BatchProgress) => void;
+  stop(): void;
+}
+
+/**
+ * On a TTY: a progress bar (share of the data read, rows/s, ETA, models done). Elsewhere: an `info`
+ * JSON line about every 10% of the data, so logs stay one object per event.
+ */
+export function createProgressReporter(stream: NodeJS.WriteStream | { isTTY?: boolean }, fields: Record<string, unknown>): ProgressReporter {
+  const started = performance.now();
+  const rate = (rows: number): number => Math.round(rows / Math.max((performance.now() - started) / 1000, 1e-3));
+  if ((stream as { isTTY?: boolean }).isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        stream: stream as NodeJS.WriteStream,
+        format: "scoring |{bar}| {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted} | models {models}",
+        hideCursor: true,
+        clearOnComplete: false,
+        etaBuffer: 20,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started_ = false;
+    return {
+      onProgress: (p) => {
+        const payload = { rows: p.rowsDone.toLocaleString("en-US"), rate: rate(p.rowsDone).toLocaleString("en-US"), models: `${p.modelsDone}/${p.modelsTotal}` };
+        if (!started_) {
+          bar.start(Math.max(p.totalBytes, 1), 0, payload);
+          started_ = true;
+        }
+        bar.update(p.phase === "scoring" ? p.bytesRead : p.totalBytes, payload);
+      },
+      stop: () => {
+        if (started_) bar.stop();
+      },
+    };
+  }
+  let nextTenth = 1;
+  return {
+    onProgress: (p) => {
+      const share = p.totalBytes > 0 ? p.bytesRead / p.totalBytes : 0;
+      if (p.phase === "scoring" && share * 10 >= nextTenth) {
+        nextTenth = Math.floor(share * 10) + 1;
+        log.info("progress", { ...fields, percent: Math.round(share * 100), rows: p.rowsDone, rowsPerSecond: rate(p.rowsDone) });
+      }
+    },
+    stop: () => undefined,
+  };
+}
