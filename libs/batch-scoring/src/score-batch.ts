@@ -11,6 +11,7 @@ import {
   type OperationOptions,
 } from "@fleetscore/contracts";
 import { compareKeys, openModelStore, type ModelEntry } from "@fleetscore/model-store";
+import { BatchScoringError } from "./batch-scoring-error.js";
 import { readLineChunks } from "./csv/line-chunks.js";
 import type { RunOutput } from "./folder-run-output.js";
 import { logger } from "./log.js";
@@ -52,7 +53,7 @@ export interface ScoreBatchOptions extends OperationOptions {
   /** Attempts after the first for transient I/O errors. Default 3. */
   readonly retries?: number;
   readonly retryDelayInMs?: number;
-  /** Target size of the chunks of data handed to workers. Default 8 MiB. */
+  /** Target size of the chunks of data handed to workers. Default 2 MiB. */
   readonly chunkSizeInBytes?: number;
   readonly onProgress?: (progress: BatchProgress) => void;
   /** Clock, for tests. */
@@ -71,7 +72,8 @@ const MAX_MALFORMED_SAMPLES = 10;
  *
  * @returns the manifest of this run (or of this shard; when this shard completes the run, the merged
  *   `_manifest.json` is written too).
- * @throws BatchScoringError `InputNotFound`, `InvalidInput` or `OutputFailed`; ModelStoreError
+ * @throws BatchScoringError `InputNotFound`, `InvalidInput` (also: a store with no models) or
+ *   `OutputFailed`; ModelStoreError
  *   `InvalidLocation`; the signal's `AbortError` (partial files are removed, no manifest is written).
  */
 export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifest> {
@@ -88,6 +90,10 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
   const store = await openModelStore(options.models, signalOpt);
   const entries: ModelEntry[] = [];
   for await (const e of store.list(signalOpt)) entries.push(e);
+  if (entries.length === 0) {
+    // Almost always a wrong path; scoring nothing and exiting 0 would hide it.
+    throw new BatchScoringError(`Model store ${store.location} holds no models (expected model_<device>_<sensor>.onnx or .json files)`, "InvalidInput");
+  }
   const mine = planShards(entries.map((e) => ({ ...e, weight: e.sizeInBytes })), shard.count)[shard.index]!;
   const existing = new Set(await output.list(signalOpt));
   for (const name of await output.listPartials(signalOpt)) {
@@ -274,18 +280,22 @@ async function pumpChunks(
     await Promise.race([...inFlight.values()]).catch(() => undefined);
     if (failure) throw failure;
   };
-  for await (const chunk of chunks) {
-    abortSignal?.throwIfAborted();
-    if (failure) throw failure;
-    let scorer = leastBusy(scorers);
-    while (scorer.inFlight >= MAX_CHUNKS_IN_FLIGHT_PER_WORKER) {
-      await waitForAny();
+  try {
+    for await (const chunk of chunks) {
       abortSignal?.throwIfAborted();
-      scorer = leastBusy(scorers);
+      if (failure) throw failure;
+      let scorer = leastBusy(scorers);
+      while (scorer.inFlight >= MAX_CHUNKS_IN_FLIGHT_PER_WORKER) {
+        await waitForAny();
+        abortSignal?.throwIfAborted();
+        scorer = leastBusy(scorers);
+      }
+      settle(chunk.seq, scorer.score(chunk.seq, chunk.bytes));
     }
-    settle(chunk.seq, scorer.score(chunk.seq, chunk.bytes));
+  } finally {
+    // Also on abort or failure: no chunk result may arrive after the caller has cleaned up.
+    await Promise.allSettled([...inFlight.values()]);
   }
-  await Promise.allSettled([...inFlight.values()]);
   if (failure) throw failure;
   abortSignal?.throwIfAborted();
 }

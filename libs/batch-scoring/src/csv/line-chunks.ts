@@ -22,9 +22,9 @@ export interface LineChunksHeader {
 
 export interface ReadLineChunksOptions extends OperationOptions {
   /**
-   * Target chunk size. Default 8 MiB: each model's rows in a chunk are scored in one call, so bigger
-   * chunks mean fewer calls (with 2,000 models, 1 MiB chunks gave ~14 rows per call and per-call
-   * overhead dominated).
+   * Target chunk size. Default 2 MiB. Each model's rows in a chunk are scored in one call, so bigger
+   * chunks mean fewer calls, but every worker holds a chunk and its output: on synthetic-2k, 1 MiB took
+   * 4.2-5.1 s, 2 MiB 4.0-4.4 s at 525 MB peak, 8 MiB 3.8-4.3 s at 620 MB (BENCHMARKS.md).
    */
   readonly chunkSizeInBytes?: number;
   /** Called with the compressed bytes read so far, for progress. */
@@ -47,7 +47,7 @@ export async function readLineChunks(
   const { abortSignal } = options;
   abortSignal?.throwIfAborted();
   const { gzipped, size } = await inspect(path);
-  const chunkSize = options.chunkSizeInBytes ?? 8 << 20;
+  const chunkSize = options.chunkSizeInBytes ?? 2 << 20;
   const file = createReadStream(path, { highWaterMark: chunkSize, ...(abortSignal && { signal: abortSignal }) });
   let stream: Readable = file;
   if (gzipped) {

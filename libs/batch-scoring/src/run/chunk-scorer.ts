@@ -36,6 +36,8 @@ export class ChunkScorer {
   readonly #smallPairs: Array<Pair | undefined> = [];
   readonly #numericPairs = new Map<number, Pair>();
   readonly #textPairs = new Map<string, Pair>();
+  readonly #rows = new ChunkRows(1 << 16);
+  readonly #out = new OutputBuffer(1 << 20);
   /** `,<device>,<sensor>,` per model index: the middle of each prediction line. */
   readonly #infixes: Uint8Array[] = [];
 
@@ -53,7 +55,9 @@ export class ChunkScorer {
   }
 
   async scoreChunk(seq: number, bytes: Uint8Array): Promise<ChunkResult> {
-    const rows = new ChunkRows(Math.max(64, bytes.length >> 5));
+    // Reused from chunk to chunk: fresh multi-MB typed arrays per chunk cost page faults (sys time).
+    const rows = this.#rows;
+    rows.reset();
     const noModel = new Map<string, number>();
     const skipped = new Map<string, number>();
     const malformedSamples: Array<{ lineInChunk: number; message: string }> = [];
@@ -83,7 +87,8 @@ export class ChunkScorer {
     const loaded: ModelLoaded[] = [];
     const failures: ModelFailure[] = [];
     const byModel = rows.groupByModel(this.#init.modelIds.length);
-    const out = new OutputBuffer(bytes.length + rows.count * 32);
+    const out = this.#out;
+    out.reset();
     const fragments: number[] = [];
     const anomalies: number[] = [];
     for (const [modelIndex, rowIndexes] of byModel) {
@@ -236,6 +241,10 @@ class ChunkRows {
     this.fields = new Int32Array(capacity * 4);
   }
 
+  reset(): void {
+    this.count = 0;
+  }
+
   add(modelIndex: number, value: number, f: FieldOffsets): void {
     if (this.count === this.values.length) this.#grow();
     const i = this.count++;
@@ -331,9 +340,13 @@ class OutputBuffer {
     return anomalies;
   }
 
-  /** The written bytes, in their own ArrayBuffer (transferable). */
+  reset(): void {
+    this.length = 0;
+  }
+
+  /** A copy of the written bytes in their own ArrayBuffer (transferable; the buffer itself is reused). */
   bytes(): Uint8Array {
-    return this.#buf.length === this.length ? this.#buf : this.#buf.slice(0, this.length);
+    return this.#buf.slice(0, this.length);
   }
 
   #grow(need: number): void {

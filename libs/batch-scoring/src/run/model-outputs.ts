@@ -3,8 +3,12 @@ import type { ModelEntry } from "@fleetscore/model-store";
 import type { RunOutput } from "../folder-run-output.js";
 import type { ChunkResult, ModelFailure, ModelLoaded } from "./chunk-protocol.js";
 
-/** Prediction bytes a model buffers before appending them to its partial file. */
-const FLUSH_AT_BYTES = 32 * 1024;
+/**
+ * Prediction bytes a model buffers before appending them to its partial file. With 2,000 models the
+ * buffers alone can reach 2,000 x this; 16 KiB kept the synthetic-2k run under 500 MB (32 KiB: ~60 MB
+ * more, no faster).
+ */
+const FLUSH_AT_BYTES = 16 * 1024;
 
 interface ModelState {
   readonly entry: ModelEntry;
@@ -31,6 +35,8 @@ export class ModelOutputs {
   readonly #header: Uint8Array;
   readonly #models: ModelState[];
   readonly #opts: OperationOptions;
+  /** Set by discardAll: late chunk results (still in flight when the run stopped) write nothing. */
+  #closed = false;
 
   constructor(output: RunOutput, models: readonly ModelEntry[], header: string, options: OperationOptions) {
     this.#output = output;
@@ -65,6 +71,7 @@ export class ModelOutputs {
 
   /** Takes a chunk's prediction lines; must be called in chunk order. */
   appendFragments(r: ChunkResult): void {
+    if (this.#closed) return;
     const f = r.fragments;
     for (let i = 0, k = 0; i < f.length; i += 4, k++) {
       const m = this.#models[f[i]!]!;
@@ -125,6 +132,7 @@ export class ModelOutputs {
 
   /** Removes every partial file this run started (on abort or a fatal error). */
   async discardAll(): Promise<void> {
+    this.#closed = true;
     await Promise.all(
       this.#models.map(async (m) => {
         m.buffer = undefined;
