@@ -98,7 +98,7 @@ export async function runFinalizeCommand(args: FinalizeArgs, ctx: ScoreCommandCo
 function asUsageError(e: unknown): unknown {
   if (isModelStoreError(e)) return new UsageError(`--models: ${e.message}`, { cause: e });
   if (isBatchScoringError(e)) {
-    const flag = e.code === "OutputFailed" ? "--out" : e.message.startsWith("Data file") ? "--data" : "--out";
+    const flag = e.message.startsWith("Data file") ? "--data" : e.message.startsWith("Model store") ? "--models" : "--out";
     return new UsageError(`${flag}: ${e.message}`, { cause: e });
   }
   return e;
