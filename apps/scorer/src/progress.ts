@@ -16,11 +16,18 @@ export interface ProgressReporter {
 export function createProgressReporter(stream: NodeJS.WriteStream | { isTTY?: boolean }, fields: Record<string, unknown>): ProgressReporter {
   const started = performance.now();
   const rate = (rows: number): number => Math.round(rows / Math.max((performance.now() - started) / 1000, 1e-3));
+  /** Seconds left from the share of the file scored so far. */
+  const eta = (p: BatchProgress): string => {
+    const share = p.totalBytes > 0 ? p.bytesRead / p.totalBytes : 0;
+    if (share <= 0) return "?";
+    const elapsed = (performance.now() - started) / 1000;
+    return `${Math.max(0, Math.round((elapsed / share) * (1 - share)))}s`;
+  };
   if ((stream as { isTTY?: boolean }).isTTY) {
     const bar = new cliProgress.SingleBar(
       {
         stream: stream as NodeJS.WriteStream,
-        format: "scoring |{bar}| {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted} | models {models}",
+        format: "scoring |{bar}| {percentage}% | {rows} rows | {rate} rows/s | {phase} | models {models}",
         hideCursor: true,
         clearOnComplete: false,
         etaBuffer: 20,
@@ -30,7 +37,12 @@ export function createProgressReporter(stream: NodeJS.WriteStream | { isTTY?: bo
     let started_ = false;
     return {
       onProgress: (p) => {
-        const payload = { rows: p.rowsDone.toLocaleString("en-US"), rate: rate(p.rowsDone).toLocaleString("en-US"), models: `${p.modelsDone}/${p.modelsTotal}` };
+        const payload = {
+          rows: p.rowsDone.toLocaleString("en-US"),
+          rate: rate(p.rowsDone).toLocaleString("en-US"),
+          models: `${p.modelsDone}/${p.modelsTotal}`,
+          phase: p.phase === "scoring" ? `ETA ${eta(p)}` : p.phase === "finishing" ? "writing files" : "done",
+        };
         if (!started_) {
           bar.start(Math.max(p.totalBytes, 1), 0, payload);
           started_ = true;

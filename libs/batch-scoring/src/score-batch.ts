@@ -12,7 +12,7 @@ import {
 } from "@fleetscore/contracts";
 import { compareKeys, openModelStore, type ModelEntry } from "@fleetscore/model-store";
 import { BatchScoringError } from "./batch-scoring-error.js";
-import { readLineChunks } from "./csv/line-chunks.js";
+import { readLineChunks, type LineChunk } from "./csv/line-chunks.js";
 import type { RunOutput } from "./folder-run-output.js";
 import { logger } from "./log.js";
 import type { ChunkResult } from "./run/chunk-protocol.js";
@@ -110,10 +110,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
   const { header, chunks } = await readLineChunks(options.data, {
     ...signalOpt,
     ...(options.chunkSizeInBytes && { chunkSizeInBytes: options.chunkSizeInBytes }),
-    onBytesRead: (read, total) => {
-      progress.bytesRead = read;
-      progress.totalBytes = total;
-    },
+    onFileSize: (total) => (progress.totalBytes = total),
   });
 
   const outputs = new ModelOutputs(output, toScore, PREDICTION_CSV_HEADER + "\n", signalOpt);
@@ -124,7 +121,10 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
   let malformedRows = 0;
   let linesBefore = header.lines;
 
+  const chunkBytesRead = new Map<number, number>();
   const applyInOrder = (r: ChunkResult): void => {
+    progress.bytesRead = chunkBytesRead.get(r.seq) ?? progress.bytesRead;
+    chunkBytesRead.delete(r.seq);
     rows += r.rows;
     malformedRows += r.malformedRows;
     for (const s of r.malformedSamples) {
@@ -159,7 +159,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
     workers,
   );
   try {
-    await pumpChunks(chunks, scorers, applyInOrder, abortSignal);
+    await pumpChunks(chunks, scorers, applyInOrder, abortSignal, (seq, read) => chunkBytesRead.set(seq, read));
   } catch (e) {
     await outputs.discardAll();
     throw e;
@@ -245,10 +245,11 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
  * holds the reader back) and applies results strictly in chunk order.
  */
 async function pumpChunks(
-  chunks: AsyncIterable<{ seq: number; bytes: Uint8Array }>,
+  chunks: AsyncIterable<LineChunk>,
   scorers: readonly ChunkScorerHandle[],
   apply: (r: ChunkResult) => void,
   abortSignal: AbortSignal | undefined,
+  onSent: (seq: number, fileBytesRead: number) => void,
 ): Promise<void> {
   const inFlight = new Map<number, Promise<ChunkResult>>();
   const done = new Map<number, ChunkResult>();
@@ -290,6 +291,7 @@ async function pumpChunks(
         abortSignal?.throwIfAborted();
         scorer = leastBusy(scorers);
       }
+      onSent(chunk.seq, chunk.fileBytesRead);
       settle(chunk.seq, scorer.score(chunk.seq, chunk.bytes));
     }
   } finally {
