@@ -1,0 +1,2 @@
+export { describeModelStore, readSeedFiles } from "./describe-model-store.js";
+export type { DescribeModelStoreOptions, SeedFile, TestFramework } from "./describe-model-store.js";
