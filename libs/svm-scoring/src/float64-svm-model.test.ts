@@ -2,25 +2,7 @@ import { isAnomaly, ModelParams } from "@fleetscore/contracts";
 import { describe, expect, it } from "vitest";
 import { decisionFunction, float64SvmModel, isScoringError, predictions, TsScoringEngine } from "./index.js";
 import { loadArtifact, readReferenceValues, REFERENCE_IDS, REFERENCE_MODELS } from "./test-fixtures/fixtures.js";
-
-/**
- * scikit-learn's decision_function written out plainly from fixtures/README.md ("Scoring conventions"),
- * independently of the engine: StandardScaler, then sum_i dualCoef_i * K(sv_i, z) - rho.
- */
-function sklearnDecision(p: ModelParams, x: readonly number[]): number {
-  const z = x.map((v, j) => (v - p.scaler.mean[j]!) / p.scaler.scale[j]!);
-  const dot = (a: readonly number[], b: readonly number[]) => a.reduce((s, ai, j) => s + ai * b[j]!, 0);
-  const K = (sv: readonly number[]): number => {
-    const { kernel, gamma, coef0, degree } = p.svm;
-    if (kernel === "linear") return dot(sv, z);
-    if (kernel === "poly") return Math.pow(gamma * dot(sv, z) + coef0, degree);
-    if (kernel === "sigmoid") return Math.tanh(gamma * dot(sv, z) + coef0);
-    return Math.exp(-gamma * sv.reduce((s, svj, j) => s + (svj - z[j]!) ** 2, 0));
-  };
-  let sum = 0;
-  p.svm.supportVectors.forEach((sv, i) => (sum += p.svm.dualCoef[i]! * K(sv)));
-  return sum - p.svm.rho;
-}
+import { sklearnDecision } from "./test-fixtures/sklearn-decision.js";
 
 describe("ts engine with float64 parameters", () => {
   it("reproduces scikit-learn on the whole reference set (scores within 1e-12, every label equal)", async () => {

@@ -94,3 +94,8 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The 15 reference models, in {@link REFERENCE_IDS} order. */
+export function loadReferenceArtifacts(include: { onnx?: boolean; params?: boolean } = {}): Promise<ModelArtifact[]> {
+  return Promise.all(REFERENCE_IDS.map((id) => loadArtifact(REFERENCE_MODELS, id, include)));
+}
