@@ -166,6 +166,7 @@ describe("scorer score (built CLI, end to end)", () => {
       [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--engine", "gpu"], /--engine.*gpu.*auto, onnx, ts/],
       [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--run-id", "../escape"], /--run-id: must be 1-128/],
       [["frobnicate"], /unknown command 'frobnicate'/],
+      [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--shard", "0/2", "--balance-from", join(tmp, "nope.json")], /--balance-from: cannot read .*nope\.json/],
       [["score", "--models", tmp, "--data", REFERENCE_DATA, "--out", join(tmp, "empty-store")], /--models: Model store .* holds no models/],
       [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--shard", "3/3"], /--shard: shard "3\/3" must be i\/n/],
       [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--max-failed-models", "lots"], /--max-failed-models: max failed models "lots"/],

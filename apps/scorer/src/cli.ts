@@ -36,6 +36,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addOption(new Option("--engine <engine>", "scoring engine").choices(["auto", "onnx", "ts"]).default("auto"))
     .option("--workers <n>", "worker threads scoring in parallel; 0 scores on the main thread (default: available cores)")
     .option("--shard <i/n>", "score only shard i of n (0-based): n containers share one run; each writes _manifest.shard-i-of-n.json")
+    .option("--balance-from <manifest>", "balance shards by the rows per model of an earlier run's _manifest.json (default: by model size)")
     .option("--resume", "keep the prediction files this run id already completed and score only the rest")
     .option("--max-failed-models <n|p%>", "fail the run (exit 3) when more models than this fail", "0")
     .option("--retries <n>", "attempts after the first for transient I/O errors (exponential backoff)", "3")

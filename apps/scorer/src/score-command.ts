@@ -8,7 +8,8 @@ import {
   scoreBatch,
   type BatchProgress,
 } from "@fleetscore/batch-scoring";
-import { EngineChoice, RunId, type RunManifest } from "@fleetscore/contracts";
+import { readFile } from "node:fs/promises";
+import { EngineChoice, RunId, RunManifest } from "@fleetscore/contracts";
 import { isModelStoreError } from "@fleetscore/model-store";
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
@@ -30,6 +31,7 @@ export const ScoreArgs = z.object({
   engine: EngineChoice.default("auto"),
   workers: z.coerce.number().int().min(0).max(256).default(availableParallelism()),
   shard: z.string().superRefine(refineWith(parseShardSpec)).optional(),
+  balanceFrom: z.string().min(1).optional(),
   resume: z.boolean().default(false),
   maxFailedModels: z.string().superRefine(refineWith(parseFailureThreshold)).default("0"),
   retries: z.coerce.number().int().min(0).max(20).default(3),
@@ -68,6 +70,7 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
       output,
       workers: args.workers,
       ...(args.shard && { shard: parseShardSpec(args.shard) }),
+      ...(args.balanceFrom && { rowsPerModel: await readRowsPerModel(args.balanceFrom) }),
       resume: args.resume,
       maxFailedModels: args.maxFailedModels,
       retries: args.retries,
@@ -92,6 +95,18 @@ export async function runFinalizeCommand(args: FinalizeArgs, ctx: ScoreCommandCo
   } catch (e) {
     throw asUsageError(e);
   }
+}
+
+/** Rows per model from an earlier run's manifest, to balance shards by rows (`--balance-from`). */
+async function readRowsPerModel(path: string): Promise<Map<string, number>> {
+  let parsed;
+  try {
+    parsed = RunManifest.safeParse(JSON.parse(await readFile(path, "utf8")));
+  } catch (e) {
+    throw new UsageError(`--balance-from: cannot read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  if (!parsed.success) throw new UsageError(`--balance-from: ${path} is not a run manifest:\n${z.prettifyError(parsed.error)}`);
+  return new Map(parsed.data.models.filter((m) => m.rows > 0).map((m) => [m.modelId, m.rows]));
 }
 
 /** Input and location errors become usage errors naming the flag; anything else stays internal. */

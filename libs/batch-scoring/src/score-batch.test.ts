@@ -81,6 +81,19 @@ describe("scoreBatch", () => {
     expect(again).toEqual(merged);
   });
 
+  it("balances shards by rows when an earlier run's row counts are given", async () => {
+    const earlier = RunManifest.parse(JSON.parse(await readFile(join(tmp, "baseline", "_manifest.json"), "utf8")));
+    const rowsPerModel = new Map(earlier.models.map((m) => [m.modelId, m.rows]));
+    const out = join(tmp, "balanced");
+    const shards = [];
+    for (const index of [0, 1, 2]) shards.push(await run("b", { shard: { index, count: 3 }, rowsPerModel }, out));
+    const rows = shards.map((m) => m.totals.scoredRows);
+    expect(rows.reduce((a, b) => a + b, 0)).toBe(17_768);
+    const heaviest = Math.max(...rowsPerModel.values());
+    expect(Math.max(...rows) - Math.min(...rows)).toBeLessThanOrEqual(heaviest);
+    expect(differencesFromBaseline(await predictionFiles(join(out, "b")))).toEqual([]);
+  });
+
   it("refuses to finalize with a shard missing, naming it", async () => {
     const out = join(tmp, "half");
     await run("h", { shard: { index: 0, count: 2 } }, out);

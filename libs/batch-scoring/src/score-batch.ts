@@ -46,6 +46,12 @@ export interface ScoreBatchOptions extends OperationOptions {
   readonly workers?: number;
   /** Score only this shard of the models (`--shard i/n`); its manifest is `_manifest.shard-i-of-n.json`. */
   readonly shard?: ShardSpec;
+  /**
+   * Rows per model id when known (e.g. from an earlier run's manifest): shards are then balanced by rows.
+   * Models missing from the map count as the median of the known ones. Default: balance by artifact size.
+   * Every shard of a run must be given the same map.
+   */
+  readonly rowsPerModel?: ReadonlyMap<string, number>;
   /** Keep the prediction files already complete under this run id and score only the others. */
   readonly resume?: boolean;
   /** More failed models than this fails the run: a count or a percentage (`"5%"`). Default `"0"`. */
@@ -94,7 +100,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
     // Almost always a wrong path; scoring nothing and exiting 0 would hide it.
     throw new BatchScoringError(`Model store ${store.location} holds no models (expected model_<device>_<sensor>.onnx or .json files)`, "InvalidInput");
   }
-  const mine = planShards(entries.map((e) => ({ ...e, weight: e.sizeInBytes })), shard.count)[shard.index]!;
+  const mine = planShards(weighModels(entries, options.rowsPerModel), shard.count)[shard.index]!;
   const existing = new Set(await output.list(signalOpt));
   for (const name of await output.listPartials(signalOpt)) {
     // Left by a killed run: only this shard's own models, since another shard may be writing the rest.
@@ -300,6 +306,14 @@ async function pumpChunks(
   }
   if (failure) throw failure;
   abortSignal?.throwIfAborted();
+}
+
+/** Shard weights: rows when known (unknown models count as the median), else the artifact size. */
+function weighModels(entries: readonly ModelEntry[], rowsPerModel: ReadonlyMap<string, number> | undefined): Array<ModelEntry & { weight: number }> {
+  const known = entries.map((e) => rowsPerModel?.get(e.modelId)).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
+  if (known.length === 0) return entries.map((e) => ({ ...e, weight: e.sizeInBytes }));
+  const median = known[Math.floor(known.length / 2)]!;
+  return entries.map((e) => ({ ...e, weight: rowsPerModel!.get(e.modelId) ?? median }));
 }
 
 function leastBusy(scorers: readonly ChunkScorerHandle[]): ChunkScorerHandle {
