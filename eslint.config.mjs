@@ -6,7 +6,7 @@ const CLOUD_SDKS = ["@azure/*", "onnxruntime-*", "mssql", "tedious", "pg", "bett
 export default [
   ...nx.configs["flat/base"],
   ...nx.configs["flat/typescript"],
-  { ignores: ["**/dist", "**/out-tsc", "**/node_modules", "**/.nx", "out/**", "tmp/**"] },
+  { ignores: ["**/dist", "**/out-tsc", "**/node_modules", "**/.nx", "out/**", "tmp/**", "tools/workspace-checks/.readme-snippets/**"] },
   {
     files: ["**/*.ts", "**/*.mts", "**/*.js", "**/*.mjs"],
     rules: {
@@ -23,6 +23,7 @@ export default [
             { sourceTag: "type:contracts", onlyDependOnLibsWithTags: [], allowedExternalImports: ["zod", "vitest"] },
             { sourceTag: "sdk:none", bannedExternalImports: CLOUD_SDKS },
             { sourceTag: "sdk:onnxruntime", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "onnxruntime-*") },
+            { sourceTag: "sdk:azure-storage", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "@azure/*") },
           ],
         },
       ],
@@ -36,6 +37,17 @@ export default [
       "no-restricted-imports": [
         "error",
         { patterns: [{ group: ["onnxruntime-*"], message: "Import onnxruntime only under libs/svm-scoring/src/onnx/." }] },
+      ],
+    },
+  },
+  {
+    // Within storage, the Azure SDK stays behind the "./azure" subpath so folder-only users never load it.
+    files: ["libs/storage/src/**/*.ts"],
+    ignores: ["libs/storage/src/azure/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@azure/*"], message: "Import the Azure SDK only under libs/storage/src/azure/." }] },
       ],
     },
   },

@@ -31,6 +31,12 @@ describe("module boundaries (eslint.config.mjs)", () => {
     expect(outsideSubpath.join("\n")).toMatch(/only under libs\/svm-scoring\/src\/onnx/);
     const insideSubpath = await lintProbe("libs/svm-scoring/src/onnx/probe.ts", 'import ort from "onnxruntime-node";\nexport const x = ort;\n');
     expect(insideSubpath).toEqual([]);
+    const azureOutside = await lintProbe("libs/storage/src/probe.ts", 'import { BlobServiceClient } from "@azure/storage-blob";\nexport const x = BlobServiceClient;\n');
+    expect(azureOutside.length, "@azure/* outside libs/storage/src/azure").toBeGreaterThan(0);
+    const azureInside = await lintProbe("libs/storage/src/azure/probe.ts", 'import { BlobServiceClient } from "@azure/storage-blob";\nexport const x = BlobServiceClient;\n');
+    expect(azureInside).toEqual([]);
+    const azureElsewhere = await lintProbe("libs/model-store/src/probe.ts", 'import { BlobServiceClient } from "@azure/storage-blob";\nexport const x = BlobServiceClient;\n');
+    expect(azureElsewhere.join("\n")).toMatch(/sdk:none.*not allowed to import "@azure\/storage-blob"/);
   });
 
   it("makes apps import libs through their package entry, not by path", async () => {

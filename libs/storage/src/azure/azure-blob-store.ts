@@ -1,0 +1,205 @@
+import { Readable } from "node:stream";
+import type { BlobRequestConditions } from "@azure/storage-blob";
+import type {
+  BlobBody,
+  BlobExistsOptions,
+  BlobItem,
+  BlobProperties,
+  BlobStore,
+  DeleteBlobOptions,
+  GetBlobOptions,
+  GetBlobPropertiesOptions,
+  ListBlobsOptions,
+  PutBlobOptions,
+  PutBlobResult,
+} from "../blob-store.js";
+import { BlobStoreError, throwIfAborted } from "../blob-store-error.js";
+import { validateBlobName, validateBlobPrefix } from "../blob-name.js";
+import { logger } from "../log.js";
+import type { BlockBlobClientLike, ContainerClientLike } from "./container-client-like.js";
+import { mapAzureError, type AzureErrorContext } from "./map-azure-error.js";
+
+export interface AzureBlobStoreOptions {
+  /** Blob names are stored under this prefix (`models/` or `""`); it must be `""` or end with `/`. */
+  readonly prefix?: string;
+  /** Blobs per listing request (the service's maximum, 5,000, by default). */
+  readonly listPageSize?: number;
+  /** Block size for stream uploads; default 4 MiB. */
+  readonly uploadBlockSizeInBytes?: number;
+  /** Parallel block uploads per put; default 4. */
+  readonly maxUploadConcurrency?: number;
+  /** How the client authenticates, for messages only (never a secret), e.g. `"DefaultAzureCredential"`. */
+  readonly credentialSource?: string;
+}
+
+function withoutQuery(url: string): string {
+  try {
+    const u = new URL(url);
+    u.search = "";
+    u.username = "";
+    u.password = "";
+    return u.toString().replace(/\/$/, "");
+  } catch {
+    return url.split("?")[0]!;
+  }
+}
+
+async function toBytes(stream: NodeJS.ReadableStream | undefined): Promise<Uint8Array> {
+  if (!stream) return new Uint8Array(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  const all = Buffer.concat(chunks);
+  return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
+}
+
+/** Listing returns ETags bare (`0x8D…`), headers quoted (`"0x8D…"`); we always hand out the quoted form. */
+function quotedEtag(etag: string): string {
+  return etag.startsWith('"') || etag.startsWith("W/") ? etag : `"${etag}"`;
+}
+
+/**
+ * A BlobStore over one Azure Blob container (or Azurite), optionally under a prefix. It takes a narrow
+ * `ContainerClientLike` (a `ContainerClient` fits); `openBlobStore` builds one from a location. Puts are
+ * atomic (a single Put Blob, or staged blocks committed at once) and honour `ifMatch`/`ifNoneMatch`.
+ */
+export class AzureBlobStore implements BlobStore {
+  readonly location: string;
+  readonly prefix: string;
+  readonly credentialSource: string;
+  private readonly context: AzureErrorContext;
+
+  constructor(
+    private readonly container: ContainerClientLike,
+    private readonly options: AzureBlobStoreOptions = {},
+  ) {
+    const prefix = options.prefix ?? "";
+    validateBlobPrefix(prefix);
+    if (prefix !== "" && !prefix.endsWith("/")) {
+      throw new BlobStoreError(`Invalid blob store prefix ${JSON.stringify(prefix)}: it must end with "/"`, "InvalidName");
+    }
+    this.prefix = prefix;
+    this.location = `${withoutQuery(container.url)}${prefix ? `/${prefix}` : ""}`;
+    this.credentialSource = options.credentialSource ?? "the container client's credential";
+    this.context = { location: this.location, credentialSource: this.credentialSource };
+  }
+
+  /** Creates the container if it does not exist yet; true if it was created. */
+  async createContainerIfNotExists(options: GetBlobOptions = {}): Promise<boolean> {
+    throwIfAborted(options.abortSignal);
+    try {
+      return (await this.container.createIfNotExists({ abortSignal: options.abortSignal })).succeeded;
+    } catch (e) {
+      throw mapAzureError(e, this.container.containerName, this.context);
+    }
+  }
+
+  async get(name: string, options: GetBlobOptions = {}): Promise<Uint8Array> {
+    const blob = this.blob(name);
+    throwIfAborted(options.abortSignal);
+    try {
+      const response = await blob.download(0, undefined, { abortSignal: options.abortSignal });
+      return await toBytes(response.readableStreamBody);
+    } catch (e) {
+      throw mapAzureError(e, name, this.context);
+    }
+  }
+
+  async getStream(name: string, options: GetBlobOptions = {}): Promise<Readable> {
+    const blob = this.blob(name);
+    throwIfAborted(options.abortSignal);
+    try {
+      const body = (await blob.download(0, undefined, { abortSignal: options.abortSignal })).readableStreamBody;
+      if (!body) return Readable.from([]);
+      return body instanceof Readable ? body : Readable.from(body);
+    } catch (e) {
+      throw mapAzureError(e, name, this.context);
+    }
+  }
+
+  async put(name: string, body: BlobBody, options: PutBlobOptions = {}): Promise<PutBlobResult> {
+    const blob = this.blob(name);
+    throwIfAborted(options.abortSignal);
+    const conditions: BlobRequestConditions = {
+      ...(options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {}),
+      ...(options.ifNoneMatch !== undefined ? { ifNoneMatch: options.ifNoneMatch } : {}),
+    };
+    try {
+      const blockSize = this.options.uploadBlockSizeInBytes ?? 4 * 1024 * 1024;
+      const concurrency = this.options.maxUploadConcurrency ?? 4;
+      const response =
+        body instanceof Uint8Array
+          ? await blob.uploadData(body, { conditions, abortSignal: options.abortSignal, blockSize, concurrency })
+          : await blob.uploadStream(body, blockSize, concurrency, { conditions, abortSignal: options.abortSignal });
+      if (!response.etag) throw new BlobStoreError(`Azure Blob Storage at ${this.location} returned no ETag for "${name}"`, "RequestFailed");
+      logger.verbose("put blob", { location: this.location, name });
+      return { etag: quotedEtag(response.etag) };
+    } catch (e) {
+      throw mapAzureError(e, name, this.context);
+    }
+  }
+
+  async *list(prefix = "", options: ListBlobsOptions = {}): AsyncGenerator<BlobItem> {
+    validateBlobPrefix(prefix);
+    throwIfAborted(options.abortSignal);
+    const pages = this.container
+      .listBlobsFlat({ prefix: this.prefix + prefix, abortSignal: options.abortSignal })
+      .byPage({ maxPageSize: this.options.listPageSize ?? 5000 });
+    try {
+      for await (const page of pages) {
+        for (const item of page.segment.blobItems) {
+          yield {
+            name: item.name.slice(this.prefix.length),
+            sizeInBytes: item.properties.contentLength ?? 0,
+            etag: quotedEtag(item.properties.etag),
+            lastModified: item.properties.lastModified,
+          };
+        }
+        throwIfAborted(options.abortSignal);
+      }
+    } catch (e) {
+      throw mapAzureError(e, prefix, this.context);
+    }
+  }
+
+  async exists(name: string, options: BlobExistsOptions = {}): Promise<boolean> {
+    const blob = this.blob(name);
+    throwIfAborted(options.abortSignal);
+    try {
+      return await blob.exists({ abortSignal: options.abortSignal });
+    } catch (e) {
+      throw mapAzureError(e, name, this.context);
+    }
+  }
+
+  async delete(name: string, options: DeleteBlobOptions = {}): Promise<boolean> {
+    const blob = this.blob(name);
+    throwIfAborted(options.abortSignal);
+    try {
+      const deleted = (await blob.deleteIfExists({ abortSignal: options.abortSignal })).succeeded;
+      if (deleted) logger.verbose("deleted blob", { location: this.location, name });
+      return deleted;
+    } catch (e) {
+      throw mapAzureError(e, name, this.context);
+    }
+  }
+
+  async getProperties(name: string, options: GetBlobPropertiesOptions = {}): Promise<BlobProperties> {
+    const blob = this.blob(name);
+    throwIfAborted(options.abortSignal);
+    try {
+      const p = await blob.getProperties({ abortSignal: options.abortSignal });
+      if (!p.etag || !p.lastModified) {
+        throw new BlobStoreError(`Azure Blob Storage at ${this.location} returned no ETag for "${name}"`, "RequestFailed");
+      }
+      return { etag: quotedEtag(p.etag), sizeInBytes: p.contentLength ?? 0, lastModified: p.lastModified };
+    } catch (e) {
+      throw mapAzureError(e, name, this.context);
+    }
+  }
+
+  private blob(name: string): BlockBlobClientLike {
+    const full = this.prefix + validateBlobName(name);
+    if (full.length > 1024) validateBlobName(full);
+    return this.container.getBlockBlobClient(full);
+  }
+}

@@ -1,0 +1,64 @@
+import type { Readable } from "node:stream";
+import type { OperationOptions } from "@fleetscore/contracts";
+
+/** One blob as listed: its name relative to the store, size, ETag and last write. */
+export interface BlobItem {
+  readonly name: string;
+  readonly sizeInBytes: number;
+  readonly etag: string;
+  readonly lastModified: Date;
+}
+
+/** What `getProperties` returns. */
+export interface BlobProperties {
+  readonly etag: string;
+  readonly sizeInBytes: number;
+  readonly lastModified: Date;
+}
+
+/** What a successful `put` returns: the ETag of the version just written. */
+export interface PutBlobResult {
+  readonly etag: string;
+}
+
+export interface GetBlobOptions extends OperationOptions {}
+export interface GetBlobPropertiesOptions extends OperationOptions {}
+export interface BlobExistsOptions extends OperationOptions {}
+export interface DeleteBlobOptions extends OperationOptions {}
+export interface ListBlobsOptions extends OperationOptions {}
+
+export interface PutBlobOptions extends OperationOptions {
+  /** Write only if the blob's current ETag is this one (optimistic concurrency); else `PreconditionFailed`. */
+  readonly ifMatch?: string;
+  /** `"*"`: write only if the blob does not exist yet (create-only); else `PreconditionFailed`. */
+  readonly ifNoneMatch?: "*";
+}
+
+/** The bytes of a `put`: a buffer, or a Node stream (consumed once). */
+export type BlobBody = Uint8Array | Readable;
+
+/**
+ * A flat namespace of blobs (`models/v3/model_1_4.onnx`) over a folder or an Azure Blob container.
+ * Names are `/`-separated and validated (see `validateBlobName`). Every method takes `{ abortSignal }`
+ * and then rejects with an `AbortError`; every other failure is a `BlobStoreError`.
+ */
+export interface BlobStore {
+  /** Where the blobs live: an absolute folder path or a container URL with prefix, never with credentials. */
+  readonly location: string;
+  /** The whole blob as bytes. @throws BlobStoreError `BlobNotFound`, `InvalidName`, ... */
+  get(name: string, options?: GetBlobOptions): Promise<Uint8Array>;
+  /** The blob as a Node stream; resolves once the blob is found. @throws BlobStoreError `BlobNotFound`, ... */
+  getStream(name: string, options?: GetBlobOptions): Promise<Readable>;
+  /**
+   * Writes the whole blob; readers see the old or the new content, never a part.
+   * @throws BlobStoreError `PreconditionFailed` when `ifMatch`/`ifNoneMatch` does not hold.
+   */
+  put(name: string, body: BlobBody, options?: PutBlobOptions): Promise<PutBlobResult>;
+  /** Every blob whose name starts with `prefix` (a plain string prefix, `""` for all), sorted by name. */
+  list(prefix?: string, options?: ListBlobsOptions): AsyncIterable<BlobItem>;
+  exists(name: string, options?: BlobExistsOptions): Promise<boolean>;
+  /** Deletes the blob; `true` if it existed, `false` if there was nothing to delete. */
+  delete(name: string, options?: DeleteBlobOptions): Promise<boolean>;
+  /** @throws BlobStoreError `BlobNotFound` */
+  getProperties(name: string, options?: GetBlobPropertiesOptions): Promise<BlobProperties>;
+}

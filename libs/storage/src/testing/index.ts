@@ -1,0 +1,2 @@
+export { describeBlobStore } from "./describe-blob-store.js";
+export type { DescribeBlobStoreOptions, TestFramework } from "./describe-blob-store.js";
