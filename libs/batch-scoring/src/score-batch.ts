@@ -153,7 +153,9 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
 
   const scorers = await startChunkScorers(
     {
-      modelsLocation: options.models,
+      // The store's own location: for a versioned store it pins the version this run resolved, so every
+      // worker reads the same models even if the store's current version moves meanwhile.
+      modelsLocation: store.location,
       engine: options.engine,
       modelIds: toScore.map((m) => m.modelId),
       skipModelIds: entries.filter((e) => !toScoreIds.has(e.modelId)).map((e) => e.modelId),
