@@ -15,7 +15,8 @@ export default [
         {
           enforceBuildableLibDependency: true,
           banTransitiveDependencies: true,
-          checkDynamicDependenciesExceptions: [],
+          // Loaded lazily on purpose: the Azure adapter only when a location is a URL (model-store).
+          checkDynamicDependenciesExceptions: ["@fleetscore/storage"],
           allow: [],
           depConstraints: [
             { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:lib", "type:contracts"] },
