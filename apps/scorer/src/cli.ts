@@ -1,9 +1,10 @@
 import { Command, CommanderError, Option } from "commander";
 import { z } from "zod";
 import { formatJsonLine, setLogLevel, setLogSink } from "@fleetscore/logger";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
 import { ExitCode } from "./exit-codes.js";
 import { createProgressReporter } from "./progress.js";
+import { ModelsListArgs, ModelsPushArgs, runModelsListCommand, runModelsPushCommand } from "./models-command.js";
 import { FinalizeArgs, ScoreArgs, runFinalizeCommand, runScoreCommand } from "./score-command.js";
 import { UsageError } from "./usage-error.js";
 
@@ -21,6 +22,7 @@ export interface CliIo {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = ExitCode.Ok;
+  let config: Config | undefined;
   const program = new Command("fleetscore-scorer")
     .description("Scores one-class SVM anomaly models on sensor data and writes predictions and a run manifest.")
     .exitOverride()
@@ -47,6 +49,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       try {
         exitCode = await runScoreCommand(args.data, {
           stdout: io.stdout,
+          env: io.env,
+          ...(config?.modelCacheDir && { modelCacheDir: config.modelCacheDir }),
           abortSignal: io.abortSignal,
           onProgress: progress.onProgress,
           ...(io.now && { now: io.now }),
@@ -67,8 +71,30 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       exitCode = await runFinalizeCommand(args.data, { stdout: io.stdout, abortSignal: io.abortSignal });
     });
 
+  const models = program.command("models").description("Publish and list versions of a model store (a folder or an Azure Blob container URL).");
+  models
+    .command("push")
+    .description("Upload a folder of models as a new immutable version and make it current.")
+    .requiredOption("--from <dir>", "folder of model_<device>_<sensor>.onnx (+ optional .json float64 parameters)")
+    .requiredOption("--to <location>", "model store: a folder or http(s)://<account>/<container>[/<prefix>]")
+    .option("--version <id>", "version id (default: v<UTC time>-<6 hex>)")
+    .action(async (opts: Record<string, unknown>) => {
+      const args = ModelsPushArgs.safeParse(opts);
+      if (!args.success) throw new UsageError(`Invalid arguments:\n${formatFlagIssues(args.error)}`);
+      exitCode = await runModelsPushCommand(args.data, { stdout: io.stdout, env: io.env, abortSignal: io.abortSignal });
+    });
+  models
+    .command("list")
+    .description("List the versions of a model store, newest first, marking the current one.")
+    .requiredOption("--store <location>", "model store: a folder or http(s)://<account>/<container>[/<prefix>]")
+    .action(async (opts: Record<string, unknown>) => {
+      const args = ModelsListArgs.safeParse(opts);
+      if (!args.success) throw new UsageError(`Invalid arguments:\n${formatFlagIssues(args.error)}`);
+      exitCode = await runModelsListCommand(args.data, { stdout: io.stdout, env: io.env, abortSignal: io.abortSignal });
+    });
+
   try {
-    const config = loadConfig(io.env);
+    config = loadConfig(io.env);
     setLogLevel(config.logLevel);
     setLogSink((record) => io.stderr.write(formatJsonLine(record) + "\n"));
     if (argv.length === 0) {

@@ -3,10 +3,13 @@ import { z } from "zod";
 
 const Env = z.object({
   FLEETSCORE_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** Folder caching model files downloaded from Blob storage, keyed by sha256 (unset: no cache). */
+  FLEETSCORE_MODEL_CACHE_DIR: z.string().min(1).optional(),
 });
 
 export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly modelCacheDir?: string;
 }
 
 export class ConfigError extends Error {
@@ -17,5 +20,8 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const r = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
   if (!r.success) throw new ConfigError(`Invalid configuration:\n${z.prettifyError(r.error)}`);
-  return Object.freeze({ logLevel: r.data.FLEETSCORE_LOG_LEVEL });
+  return Object.freeze({
+    logLevel: r.data.FLEETSCORE_LOG_LEVEL,
+    ...(r.data.FLEETSCORE_MODEL_CACHE_DIR && { modelCacheDir: r.data.FLEETSCORE_MODEL_CACHE_DIR }),
+  });
 }

@@ -43,6 +43,10 @@ export type FinalizeArgs = z.infer<typeof FinalizeArgs>;
 
 export interface ScoreCommandContext {
   readonly stdout: { write(text: string): unknown };
+  /** The process environment: credentials for Blob model stores (AZURE_STORAGE_CONNECTION_STRING). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Local cache of downloaded model files (FLEETSCORE_MODEL_CACHE_DIR). */
+  readonly modelCacheDir?: string;
   readonly abortSignal: AbortSignal;
   readonly onProgress?: (progress: BatchProgress) => void;
   readonly now?: () => Date;
@@ -66,6 +70,7 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
       runId,
       data: args.data,
       models: args.models,
+      modelStoreOptions: { ...(ctx.env && { env: ctx.env }), ...(ctx.modelCacheDir && { cacheDir: ctx.modelCacheDir }) },
       engine: args.engine,
       output,
       workers: args.workers,

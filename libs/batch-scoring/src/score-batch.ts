@@ -10,7 +10,7 @@ import {
   type ModelRunResult,
   type OperationOptions,
 } from "@fleetscore/contracts";
-import { compareKeys, openModelStore, type ModelEntry } from "@fleetscore/model-store";
+import { compareKeys, openModelStore, type ModelEntry, type OpenModelStoreOptions } from "@fleetscore/model-store";
 import { BatchScoringError } from "./batch-scoring-error.js";
 import { readLineChunks, type LineChunk } from "./csv/line-chunks.js";
 import type { RunOutput } from "./folder-run-output.js";
@@ -38,8 +38,13 @@ export interface ScoreBatchOptions extends OperationOptions {
   readonly runId: string;
   /** Path of the readings CSV (plain or gzip). */
   readonly data: string;
-  /** Location of the model store (see `openModelStore`). */
+  /** Location of the model store (see `openModelStore`: a folder, a versioned store, `<location>@<version>`). */
   readonly models: string;
+  /**
+   * How the model store is opened, here and in every worker: `env` (for `AZURE_STORAGE_CONNECTION_STRING`;
+   * libs never read `process.env`), `cacheDir` (sha256-keyed download cache) and its bounds.
+   */
+  readonly modelStoreOptions?: Pick<OpenModelStoreOptions, "env" | "cacheDir" | "cacheMaxSizeInBytes" | "maxConcurrency">;
   readonly engine: EngineChoice;
   readonly output: RunOutput;
   /** Worker threads; 0 scores on the calling thread. Default: the machine's available parallelism. */
@@ -93,7 +98,8 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
   const log = { runId: options.runId, ...(options.shard && { shard: `${shard.index}/${shard.count}` }) };
 
   // Which models this process scores.
-  const store = await openModelStore(options.models, signalOpt);
+  const storeOptions = options.modelStoreOptions ?? {};
+  const store = await openModelStore(options.models, { ...storeOptions, ...signalOpt });
   const entries: ModelEntry[] = [];
   for await (const e of store.list(signalOpt)) entries.push(e);
   if (entries.length === 0) {
@@ -156,6 +162,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
       // The store's own location: for a versioned store it pins the version this run resolved, so every
       // worker reads the same models even if the store's current version moves meanwhile.
       modelsLocation: store.location,
+      modelStoreOptions: storeOptions,
       engine: options.engine,
       modelIds: toScore.map((m) => m.modelId),
       skipModelIds: entries.filter((e) => !toScoreIds.has(e.modelId)).map((e) => e.modelId),

@@ -1,9 +1,12 @@
 import type { EngineChoice, EngineName } from "@fleetscore/contracts";
+import type { OpenModelStoreOptions } from "@fleetscore/model-store";
 
 /** What a chunk scorer (worker) needs to start; plain data so it crosses a worker boundary. */
 export interface ChunkScorerInit {
-  /** Location of the model store (folder path today). */
+  /** Location of the model store, pinned to the version the run resolved. */
   readonly modelsLocation: string;
+  /** Passed to `openModelStore` (env for credentials, cache folder). */
+  readonly modelStoreOptions: Pick<OpenModelStoreOptions, "env" | "cacheDir" | "cacheMaxSizeInBytes" | "maxConcurrency">;
   readonly engine: EngineChoice;
   /** Models to score, by global index: `modelIds[i]` is `"<device>_<sensor>"`. */
   readonly modelIds: readonly string[];

@@ -50,7 +50,7 @@ export class ChunkScorer {
   }
 
   static async create(init: ChunkScorerInit): Promise<ChunkScorer> {
-    const [store, engine] = await Promise.all([openModelStore(init.modelsLocation), createScoringEngine(init.engine)]);
+    const [store, engine] = await Promise.all([openModelStore(init.modelsLocation, init.modelStoreOptions), createScoringEngine(init.engine)]);
     return new ChunkScorer(init, store, engine);
   }
 
