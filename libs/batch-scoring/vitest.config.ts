@@ -1,3 +1,4 @@
 import { defineProjectConfig } from "../../vitest.config.base.js";
 
-export default defineProjectConfig(import.meta.dirname);
+// Azurite (blob service, in memory, port 0), started by libs/storage's globalSetup, backs the Blob output tests.
+export default defineProjectConfig(import.meta.dirname, { globalSetup: ["../storage/src/test-fixtures/azurite-global-setup.ts"] });

@@ -1,5 +1,12 @@
 import { availableParallelism } from "node:os";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { isBlobStoreError, parseBlobLocation } from "@fleetscore/storage";
 import {
+  BlobRunOutput,
   FolderRunOutput,
   finalizeRun,
   isBatchScoringError,
@@ -7,6 +14,7 @@ import {
   parseShardSpec,
   scoreBatch,
   type BatchProgress,
+  type RunOutput,
 } from "@fleetscore/batch-scoring";
 import { readFile } from "node:fs/promises";
 import { EngineChoice, RunId, RunManifest } from "@fleetscore/contracts";
@@ -64,11 +72,13 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
   const runId = args.runId ?? defaultRunId(now());
   const started = performance.now();
   let manifest: RunManifest;
+  const data = await localDataFile(args.data, ctx);
   try {
-    const output = await FolderRunOutput.create(args.out, runId, { abortSignal: ctx.abortSignal, retries: args.retries });
+    const output = await openRunOutput(args.out, runId, args.retries, ctx);
     manifest = await scoreBatch({
       runId,
-      data: args.data,
+      data: data.path,
+      dataLocation: args.data,
       models: args.models,
       modelStoreOptions: { ...(ctx.env && { env: ctx.env }), ...(ctx.modelCacheDir && { cacheDir: ctx.modelCacheDir }) },
       engine: args.engine,
@@ -86,8 +96,53 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
     ctx.stdout.write(formatSummary(manifest, output.location, (performance.now() - started) / 1000));
   } catch (e) {
     throw asUsageError(e);
+  } finally {
+    await data.cleanup();
   }
   return manifest.status === "failed" ? ExitCode.ModelsFailed : ExitCode.Ok;
+}
+
+/** `--out`: a folder, or an http(s) Blob container URL (the run's files become blobs `<run-id>/...`). */
+async function openRunOutput(out: string, runId: string, retries: number, ctx: ScoreCommandContext): Promise<RunOutput> {
+  let location;
+  try {
+    location = parseBlobLocation(out);
+  } catch (e) {
+    throw new UsageError(`--out: ${(e as Error).message}`, { cause: e });
+  }
+  if (location.kind === "folder") return FolderRunOutput.create(location.path, runId, { abortSignal: ctx.abortSignal, retries });
+  try {
+    const { openBlobStore } = await import("@fleetscore/storage/azure");
+    const store = await openBlobStore(location, { ...(ctx.env && { env: ctx.env }), createIfNotExists: true, abortSignal: ctx.abortSignal });
+    return await BlobRunOutput.create(store, runId, { retries });
+  } catch (e) {
+    if (isBlobStoreError(e)) throw new UsageError(`--out: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
+/**
+ * `--data`: a local file as it is, or a blob URL downloaded (streamed) to a temporary file first, since
+ * the scorer reads its data file twice over (gzip detection, then the stream).
+ */
+async function localDataFile(data: string, ctx: ScoreCommandContext): Promise<{ path: string; cleanup: () => Promise<void> }> {
+  if (!/^https?:\/\//i.test(data)) return { path: data, cleanup: async () => undefined };
+  const url = new URL(data);
+  const slash = url.pathname.lastIndexOf("/");
+  const parent = `${url.origin}${url.pathname.slice(0, slash)}`;
+  const name = decodeURIComponent(url.pathname.slice(slash + 1));
+  const dir = await mkdtemp(join(tmpdir(), "fleetscore-data-"));
+  const path = join(dir, name || "data.csv");
+  try {
+    const { openBlobStore } = await import("@fleetscore/storage/azure");
+    const store = await openBlobStore(parent, { ...(ctx.env && { env: ctx.env }), abortSignal: ctx.abortSignal });
+    await pipeline(await store.getStream(name, { abortSignal: ctx.abortSignal }), createWriteStream(path));
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    if (isBlobStoreError(e) || e instanceof TypeError) throw new UsageError(`--data: cannot read ${data}: ${(e as Error).message}`, { cause: e });
+    throw e;
+  }
+  return { path, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** Runs `finalize`: merges the shard manifests of a run into `_manifest.json`. */

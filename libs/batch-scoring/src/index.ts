@@ -17,3 +17,5 @@ export { parseFailureThreshold } from "./run/failure-threshold.js";
 export type { FailureThreshold } from "./run/failure-threshold.js";
 export { withRetries, isTransientIoError } from "./run/retry.js";
 export type { RetryOptions } from "./run/retry.js";
+export { BlobRunOutput } from "./blob-run-output.js";
+export type { BlobRunOutputOptions } from "./blob-run-output.js";

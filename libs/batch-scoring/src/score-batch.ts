@@ -38,6 +38,8 @@ export interface ScoreBatchOptions extends OperationOptions {
   readonly runId: string;
   /** Path of the readings CSV (plain or gzip). */
   readonly data: string;
+  /** Where the data came from, for the manifest and messages when `data` is a local copy (e.g. of a blob). */
+  readonly dataLocation?: string;
   /** Location of the model store (see `openModelStore`: a folder, a versioned store, `<location>@<version>`). */
   readonly models: string;
   /**
@@ -143,7 +145,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
       if (malformedSamples.length < MAX_MALFORMED_SAMPLES) malformedSamples.push({ line: linesBefore + s.lineInChunk, message: s.message });
     }
     if (r.malformedSamples.length > 0 && malformedSamples.length <= MAX_MALFORMED_SAMPLES) {
-      for (const s of r.malformedSamples.slice(0, 3)) logger.warning(`malformed row at ${options.data}:${linesBefore + s.lineInChunk}: ${s.message}`, log);
+      for (const s of r.malformedSamples.slice(0, 3)) logger.warning(`malformed row at ${options.dataLocation ?? options.data}:${linesBefore + s.lineInChunk}: ${s.message}`, log);
     }
     linesBefore += r.lines;
     for (const [id, n] of r.noModelRows) noModelRows.set(id, (noModelRows.get(id) ?? 0) + n);
@@ -229,7 +231,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
     maxFailedModels: threshold.text,
     ...(options.shard && { shard }),
     workers,
-    input: { data: options.data, models: store.location, rows, malformedRows, malformedSamples },
+    input: { data: options.dataLocation ?? options.data, models: store.location, rows, malformedRows, malformedSamples },
     totals: {
       models: results.length,
       scored: count("scored"),

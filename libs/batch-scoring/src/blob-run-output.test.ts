@@ -1,0 +1,65 @@
+import { randomBytes } from "node:crypto";
+import { readFile, readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { RunManifest } from "@fleetscore/contracts";
+import { FolderBlobStore, type BlobStore } from "@fleetscore/storage";
+import { openBlobStore } from "@fleetscore/storage/azure";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { BlobRunOutput, FolderRunOutput, scoreBatch } from "./index.js";
+import { REFERENCE_DATA, REFERENCE_MODELS, makeTempDir } from "./test-fixtures/paths.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    azuriteAccountUrl: string;
+    azuriteConnectionString: string;
+  }
+}
+
+let tmp: string;
+let expected: Map<string, Buffer>;
+
+beforeAll(async () => {
+  tmp = await makeTempDir();
+  await scoreBatch({ runId: "r", data: REFERENCE_DATA, models: REFERENCE_MODELS, engine: "auto", workers: 0, output: await FolderRunOutput.create(join(tmp, "folder"), "r") });
+  const dir = join(tmp, "folder", "r");
+  const names = (await readdir(dir)).filter((n) => n.startsWith("preds_"));
+  expected = new Map(await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n))] as const)));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const stores: Array<[string, () => Promise<BlobStore>]> = [
+  ["folder BlobStore", () => FolderBlobStore.create(join(tmp, `blobs-${randomBytes(4).toString("hex")}`), { createIfNotExists: true })],
+  [
+    "Azurite",
+    () =>
+      openBlobStore(`${inject("azuriteAccountUrl")}/runs-${randomBytes(6).toString("hex")}`, {
+        env: { AZURE_STORAGE_CONNECTION_STRING: inject("azuriteConnectionString") },
+        createIfNotExists: true,
+      }),
+  ],
+];
+
+describe.each(stores)("BlobRunOutput on %s", (_, createStore) => {
+  it("writes the same prediction bytes as the folder run, the manifest last, nothing partial", async () => {
+    const store = await createStore();
+    const manifest = await scoreBatch({ runId: "r", data: REFERENCE_DATA, models: REFERENCE_MODELS, engine: "auto", workers: 0, output: await BlobRunOutput.create(store, "r") });
+    expect(manifest.totals).toMatchObject({ scored: 15, scoredRows: 17_768 });
+    const names: string[] = [];
+    for await (const item of store.list("r/")) names.push(item.name);
+    expect(names.sort()).toEqual(["r/_manifest.json", ...[...expected.keys()].map((n) => `r/${n}`)].sort());
+    for (const [name, bytes] of expected) expect(Buffer.from(await store.get(`r/${name}`)).equals(bytes), name).toBe(true);
+    expect(RunManifest.parse(JSON.parse(Buffer.from(await store.get("r/_manifest.json")).toString("utf8")))).toEqual(manifest);
+  });
+
+  it("resumes from the blobs already committed", async () => {
+    const store = await createStore();
+    await scoreBatch({ runId: "r", data: REFERENCE_DATA, models: REFERENCE_MODELS, engine: "auto", workers: 0, output: await BlobRunOutput.create(store, "r") });
+    await store.delete("r/_manifest.json");
+    await store.delete("r/preds_2_2.csv");
+    const manifest = await scoreBatch({ runId: "r", data: REFERENCE_DATA, models: REFERENCE_MODELS, engine: "auto", workers: 0, resume: true, output: await BlobRunOutput.create(store, "r") });
+    expect(manifest.totals).toMatchObject({ scored: 15, resumed: 14 });
+    expect(Buffer.from(await store.get("r/preds_2_2.csv")).equals(expected.get("preds_2_2.csv")!)).toBe(true);
+  });
+});
