@@ -113,7 +113,14 @@ async function openRunOutput(out: string, runId: string, retries: number, ctx: S
   if (location.kind === "folder") return FolderRunOutput.create(location.path, runId, { abortSignal: ctx.abortSignal, retries });
   try {
     const { openBlobStore } = await import("@fleetscore/storage/azure");
-    const store = await openBlobStore(location, { ...(ctx.env && { env: ctx.env }), createIfNotExists: true, abortSignal: ctx.abortSignal });
+    // One try per SDK call: BlobRunOutput retries with backoff itself (--retries), so an outage fails in
+    // seconds with a clear error instead of hiding behind the SDK's own minute-long retry policy.
+    const store = await openBlobStore(location, {
+      ...(ctx.env && { env: ctx.env }),
+      createIfNotExists: true,
+      abortSignal: ctx.abortSignal,
+      retryOptions: { maxTries: 1 },
+    });
     return await BlobRunOutput.create(store, runId, { retries });
   } catch (e) {
     if (isBlobStoreError(e)) throw new UsageError(`--out: ${e.message}`, { cause: e });

@@ -26,6 +26,8 @@ export function assertBuilt(): void {
 export interface RunScorerOptions {
   /** Sends this signal to the scorer after `afterMs`. */
   readonly kill?: { readonly signal: NodeJS.Signals; readonly afterMs: number };
+  /** Called with stderr as it arrives (logs are JSON lines there). */
+  readonly onStderr?: (text: string) => void;
 }
 
 export function runScorer(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: RunScorerOptions = {}): Promise<ScorerResult> {
@@ -37,7 +39,10 @@ export function runScorer(args: readonly string[], env: NodeJS.ProcessEnv = {}, 
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+      options.onStderr?.(d);
+    });
     child.on("error", reject);
     if (options.kill) {
       const timer = setTimeout(() => child.kill(options.kill!.signal), options.kill.afterMs);
