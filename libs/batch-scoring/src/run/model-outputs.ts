@@ -2,6 +2,7 @@ import { predictionFileName, type ModelRunResult, type OperationOptions } from "
 import type { ModelEntry } from "@fleetscore/model-store";
 import type { RunOutput } from "../folder-run-output.js";
 import type { ChunkResult, ModelFailure, ModelLoaded } from "./chunk-protocol.js";
+import { mapWithConcurrency } from "./map-with-concurrency.js";
 
 /**
  * Prediction bytes a model buffers before appending them to its partial file. With 2,000 models the
@@ -9,6 +10,9 @@ import type { ChunkResult, ModelFailure, ModelLoaded } from "./chunk-protocol.js
  * more, no faster).
  */
 const FLUSH_AT_BYTES = 16 * 1024;
+
+/** Model files committed (renamed, or uploaded whole for Blob outputs) at once at the end of a run. */
+const MAX_COMMITS_IN_FLIGHT = 32;
 
 interface ModelState {
   readonly entry: ModelEntry;
@@ -102,32 +106,31 @@ export class ModelOutputs {
   /** Flushes, commits each scored model's file and reports every model's result. */
   async commitAll(onCommitted?: (done: number) => void): Promise<ModelRunResult[]> {
     let done = 0;
-    return Promise.all(
-      this.#models.map(async (m): Promise<ModelRunResult> => {
-        const base = { modelId: m.entry.modelId, deviceId: m.entry.deviceId, sensorId: m.entry.sensorId };
-        const info = {
-          ...(m.loaded && { engine: m.loaded.engine, parameters: m.loaded.parameters }),
-          ...(m.loaded?.sha256 && { sha256: m.loaded.sha256 }),
-          ...(m.loaded?.paramsSha256 && { paramsSha256: m.loaded.paramsSha256 }),
-        };
-        if (!m.failure && m.rows > 0) {
-          this.#flush(m);
-          try {
-            await m.writes;
-            await this.#output.commit(m.name, this.#opts);
-          } catch (e) {
-            const code = (e as { code?: unknown }).code;
-            this.fail({ modelIndex: this.#models.indexOf(m), code: typeof code === "string" ? code : "OutputFailed", message: (e as Error).message });
-          }
+    // Bounded: thousands of simultaneous uploads overwhelm a Blob endpoint (and gain nothing on a disk).
+    return mapWithConcurrency(this.#models, MAX_COMMITS_IN_FLIGHT, async (m): Promise<ModelRunResult> => {
+      const base = { modelId: m.entry.modelId, deviceId: m.entry.deviceId, sensorId: m.entry.sensorId };
+      const info = {
+        ...(m.loaded && { engine: m.loaded.engine, parameters: m.loaded.parameters }),
+        ...(m.loaded?.sha256 && { sha256: m.loaded.sha256 }),
+        ...(m.loaded?.paramsSha256 && { paramsSha256: m.loaded.paramsSha256 }),
+      };
+      if (!m.failure && m.rows > 0) {
+        this.#flush(m);
+        try {
+          await m.writes;
+          await this.#output.commit(m.name, this.#opts);
+        } catch (e) {
+          const code = (e as { code?: unknown }).code;
+          this.fail({ modelIndex: this.#models.indexOf(m), code: typeof code === "string" ? code : "OutputFailed", message: (e as Error).message });
         }
-        await m.writes.catch(() => undefined);
-        if (m.failure && m.started) await this.#output.discard(m.name, this.#opts).catch(() => undefined);
-        onCommitted?.(++done);
-        if (m.failure) return { ...base, status: "failed", rows: m.rows, anomalies: 0, ...info, error: { code: m.failure.code, message: m.failure.message } };
-        if (m.rows === 0) return { ...base, status: "no-data", rows: 0, anomalies: 0 };
-        return { ...base, status: "scored", rows: m.rows, anomalies: m.anomalies, ...info, output: m.name };
-      }),
-    );
+      }
+      await m.writes.catch(() => undefined);
+      if (m.failure && m.started) await this.#output.discard(m.name, this.#opts).catch(() => undefined);
+      onCommitted?.(++done);
+      if (m.failure) return { ...base, status: "failed", rows: m.rows, anomalies: 0, ...info, error: { code: m.failure.code, message: m.failure.message } };
+      if (m.rows === 0) return { ...base, status: "no-data", rows: 0, anomalies: 0 };
+      return { ...base, status: "scored", rows: m.rows, anomalies: m.anomalies, ...info, output: m.name };
+    });
   }
 
   /** Removes every partial file this run started (on abort or a fatal error). */
