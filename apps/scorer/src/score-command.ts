@@ -80,7 +80,7 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
       data: data.path,
       dataLocation: args.data,
       models: args.models,
-      modelStoreOptions: { ...(ctx.env && { env: ctx.env }), ...(ctx.modelCacheDir && { cacheDir: ctx.modelCacheDir }) },
+      modelStoreOptions: { ...(ctx.env && { env: ctx.env }), ...(modelCacheDir(args.models, ctx) && { cacheDir: modelCacheDir(args.models, ctx)! }) },
       engine: args.engine,
       output,
       workers: args.workers,
@@ -100,6 +100,15 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
     await data.cleanup();
   }
   return manifest.status === "failed" ? ExitCode.ModelsFailed : ExitCode.Ok;
+}
+
+/**
+ * The model cache: FLEETSCORE_MODEL_CACHE_DIR, or for models on a Blob URL a shared folder under the OS
+ * temp dir (size-bounded by the cache itself), so repeated runs and worker threads download each file once.
+ */
+function modelCacheDir(models: string, ctx: ScoreCommandContext): string | undefined {
+  if (ctx.modelCacheDir) return ctx.modelCacheDir;
+  return /^https?:\/\//i.test(models) ? join(tmpdir(), "fleetscore-model-cache") : undefined;
 }
 
 /** `--out`: a folder, or an http(s) Blob container URL (the run's files become blobs `<run-id>/...`). */
