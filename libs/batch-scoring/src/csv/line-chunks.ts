@@ -94,8 +94,7 @@ export async function readLineChunks(
         start = nl + 1;
         const text = line.toString("latin1").replace(/^\uFEFF|^\xEF\xBB\xBF/, "");
         if (text.trim() === "") continue;
-        const names = text.includes('"') ? splitHeaderLine(Buffer.from(text, "latin1"), 0, text.length) : text.split(",").map((s) => s.trim());
-        header = { columns: columnsOfHeader(names), lines };
+        header = { columns: columnsOfHeader(splitHeaderLine(Buffer.from(text, "latin1"), 0, text.length)), lines };
       }
       carry = carry.subarray(start);
     }
@@ -163,7 +162,7 @@ async function inspect(path: string): Promise<{ gzipped: boolean; size: number }
 }
 
 /** Maps I/O, gzip and header failures to a BatchScoringError naming the file. */
-export function toInputError(e: unknown, path: string): Error {
+function toInputError(e: unknown, path: string): Error {
   if (e instanceof BatchScoringError || (e as Error).name === "AbortError") return e as Error;
   if (e instanceof CsvHeaderError) return new BatchScoringError(`Data file ${path} ${e.message}`, "InvalidInput", { cause: e });
   const err = e as NodeJS.ErrnoException;

@@ -73,10 +73,6 @@ export class ReadingsCsvParser {
   /** Data rows seen so far (valid and malformed; not the header, not blank lines). */
   rows = 0;
 
-  get headerRead(): boolean {
-    return this.#columns !== undefined;
-  }
-
   push(chunk: Uint8Array): void {
     let buf = asBuffer(chunk);
     if (this.#carry) {
