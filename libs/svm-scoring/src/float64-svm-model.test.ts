@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { decisionFunction, float64SvmModel, isScoringError, predictions, TsScoringEngine } from "./index.js";
 import { loadArtifact, readReferenceValues, REFERENCE_IDS, REFERENCE_MODELS } from "./test-fixtures/fixtures.js";
 import { sklearnDecision } from "./test-fixtures/sklearn-decision.js";
+import { THREE_FEATURE_PARAMS } from "./test-fixtures/three-feature-model.js";
 
 describe("ts engine with float64 parameters", () => {
   it("reproduces scikit-learn on the whole reference set (scores within 1e-12, every label equal)", async () => {
@@ -39,23 +40,7 @@ describe("ts engine with float64 parameters", () => {
   it("computes all four kernels on three features like the plain formula", () => {
     for (const kernel of ["linear", "poly", "rbf", "sigmoid"] as const) {
       for (const degree of [2, 3, 5]) {
-        const params = ModelParams.parse({
-          nFeatures: 3,
-          scaler: { mean: [1, -2, 0.5], scale: [2, 0.5, 1.5] },
-          svm: {
-            kernel,
-            gamma: 0.3,
-            coef0: 0.25,
-            degree,
-            supportVectors: [
-              [0.1, -0.4, 1.2],
-              [-1.1, 0.7, 0.3],
-              [0.9, 0.2, -0.6],
-            ],
-            dualCoef: [0.5, 1, 0.25],
-            rho: 0.4,
-          },
-        });
+        const params = ModelParams.parse({ ...THREE_FEATURE_PARAMS, svm: { ...THREE_FEATURE_PARAMS.svm, kernel, degree } });
         const model = float64SvmModel(params, "k_1");
         const x = [1.5, -2.5, 0.25, 0, 0, 0, -3, 4, 2.75];
         const scores = decisionFunction(model, Float64Array.from(x));
