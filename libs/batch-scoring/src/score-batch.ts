@@ -12,7 +12,7 @@ import {
 } from "@fleetscore/contracts";
 import { compareKeys, openModelStore, type ModelEntry, type OpenModelStoreOptions } from "@fleetscore/model-store";
 import { BatchScoringError } from "./batch-scoring-error.js";
-import { readLineChunks, type LineChunk } from "./csv/line-chunks.js";
+import { isReadingsCsvError, readLineChunks, type LineChunk, type LineSource } from "@fleetscore/readings-csv";
 import type { RunOutput } from "./folder-run-output.js";
 import { logger } from "./log.js";
 import type { ChunkResult } from "./run/chunk-protocol.js";
@@ -36,8 +36,8 @@ export interface BatchProgress {
 
 export interface ScoreBatchOptions extends OperationOptions {
   readonly runId: string;
-  /** Path of the readings CSV (plain or gzip). */
-  readonly data: string;
+  /** Path of the readings CSV (plain or gzip), or CSV text streamed from elsewhere (e.g. a SQL table). */
+  readonly data: string | LineSource;
   /** Where the data came from, for the manifest and messages when `data` is a local copy (e.g. of a blob). */
   readonly dataLocation?: string;
   /** Location of the model store (see `openModelStore`: a folder, a versioned store, `<location>@<version>`). */
@@ -121,10 +121,13 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
   logger.info("run planned", { ...log, models: entries.length, shardModels: mine.length, resumed: resumed.length, workers });
 
   const progress = { bytesRead: 0, totalBytes: 0, rowsDone: 0 };
+  const dataLocation = options.dataLocation ?? (typeof options.data === "string" ? options.data : options.data.location);
   const { header, chunks } = await readLineChunks(options.data, {
     ...signalOpt,
     ...(options.chunkSizeInBytes && { chunkSizeInBytes: options.chunkSizeInBytes }),
     onFileSize: (total) => (progress.totalBytes = total),
+  }).catch((e: unknown) => {
+    throw asBatchScoringError(e);
   });
 
   const outputs = new ModelOutputs(output, toScore, PREDICTION_CSV_HEADER + "\n", signalOpt);
@@ -145,7 +148,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
       if (malformedSamples.length < MAX_MALFORMED_SAMPLES) malformedSamples.push({ line: linesBefore + s.lineInChunk, message: s.message });
     }
     if (r.malformedSamples.length > 0 && malformedSamples.length <= MAX_MALFORMED_SAMPLES) {
-      for (const s of r.malformedSamples.slice(0, 3)) logger.warning(`malformed row at ${options.dataLocation ?? options.data}:${linesBefore + s.lineInChunk}: ${s.message}`, log);
+      for (const s of r.malformedSamples.slice(0, 3)) logger.warning(`malformed row at ${dataLocation}:${linesBefore + s.lineInChunk}: ${s.message}`, log);
     }
     linesBefore += r.lines;
     for (const [id, n] of r.noModelRows) noModelRows.set(id, (noModelRows.get(id) ?? 0) + n);
@@ -187,7 +190,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
     await pumpChunks(chunks, scorers, applyInOrder, abortSignal, (seq, read) => chunkBytesRead.set(seq, read));
   } catch (e) {
     await outputs.discardAll();
-    throw e;
+    throw asBatchScoringError(e);
   } finally {
     await Promise.all(scorers.map((s) => s.close()));
   }
@@ -239,7 +242,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
     maxFailedModels: threshold.text,
     ...(options.shard && { shard }),
     workers,
-    input: { data: options.dataLocation ?? options.data, models: store.location, rows, malformedRows, malformedSamples },
+    input: { data: dataLocation, models: store.location, rows, malformedRows, malformedSamples },
     totals: {
       models: results.length,
       scored: count("scored"),
@@ -325,6 +328,11 @@ async function pumpChunks(
   }
   if (failure) throw failure;
   abortSignal?.throwIfAborted();
+}
+
+/** The data reader's errors keep their code (InputNotFound, InvalidInput) as this lib's error type. */
+function asBatchScoringError(e: unknown): unknown {
+  return isReadingsCsvError(e) ? new BatchScoringError(e.message, e.code, { cause: e }) : e;
 }
 
 /** Shard weights: rows when known (unknown models count as the median), else the artifact size. */

@@ -1,7 +1,7 @@
 import { modelId } from "@fleetscore/contracts";
 import { isTransientModelStoreError, openModelStore, type ModelStore } from "@fleetscore/model-store";
 import { createScoringEngine, type ScoringEngine, type ScoringSession } from "@fleetscore/svm-scoring";
-import { ReadingsCsvParser, latin1, type FieldOffsets } from "../csv/readings-csv-parser.js";
+import { ReadingsCsvParser, latin1, type FieldOffsets } from "@fleetscore/readings-csv";
 import type { ChunkResult, ChunkScorerInit, ModelFailure, ModelLoaded } from "./chunk-protocol.js";
 import { withRetries } from "./retry.js";
 

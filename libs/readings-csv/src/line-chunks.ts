@@ -1,9 +1,9 @@
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { OperationOptions } from "@fleetscore/contracts";
-import { BatchScoringError } from "../batch-scoring-error.js";
+import { ReadingsCsvError } from "./readings-csv-error.js";
 import { CsvHeaderError, columnsOfHeader, splitHeaderLine } from "./readings-csv-parser.js";
 
 /** A run of whole lines of the data file, in its own ArrayBuffer so it can be transferred to a worker. */
@@ -37,27 +37,50 @@ const LF = 0x0a;
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /**
- * Streams a readings CSV (plain or gzip, detected from its first bytes), reads its header, and yields
- * the rest as chunks of whole lines. Nothing but the current chunk is held in memory.
- * @throws BatchScoringError `InputNotFound` (missing, folder, unreadable) or `InvalidInput` (no
+ * Readings CSV text from elsewhere than a local file (e.g. rows of a SQL table written as CSV): the
+ * stream must start with the header line.
+ */
+export interface LineSource {
+  readonly stream: AsyncIterable<Uint8Array>;
+  /** Where the data comes from, for messages (e.g. a database URL and range). */
+  readonly location: string;
+  /** Total size, for progress, if known. */
+  readonly size?: number;
+}
+
+/**
+ * Streams a readings CSV (a file, plain or gzip detected from its first bytes, or a {@link LineSource}),
+ * reads its header, and yields the rest as chunks of whole lines. Nothing but the current chunk is
+ * held in memory.
+ * @throws ReadingsCsvError `InputNotFound` (missing, folder, unreadable) or `InvalidInput` (no
  *   header, missing columns, invalid or truncated gzip), naming the file; the signal's `AbortError`.
  */
 export async function readLineChunks(
-  path: string,
+  input: string | LineSource,
   options: ReadLineChunksOptions = {},
 ): Promise<{ readonly header: LineChunksHeader; readonly chunks: AsyncIterable<LineChunk> }> {
   const { abortSignal } = options;
   abortSignal?.throwIfAborted();
-  const { gzipped, size } = await inspect(path);
   const chunkSize = options.chunkSizeInBytes ?? 2 << 20;
-  const file = createReadStream(path, { highWaterMark: chunkSize, ...(abortSignal && { signal: abortSignal }) });
-  let stream: Readable = file;
+  const path = typeof input === "string" ? input : input.location;
+  let stream: Readable;
+  let file: Readable | undefined;
   let gunzip: ReturnType<typeof createGunzip> | undefined;
-  if (gzipped) {
-    const unzip = createGunzip({ chunkSize });
-    file.on("error", (e) => unzip.destroy(e));
-    stream = file.pipe(unzip);
-    gunzip = unzip;
+  let size: number;
+  if (typeof input === "string") {
+    const inspected = await inspect(input);
+    size = inspected.size;
+    file = createReadStream(input, { highWaterMark: chunkSize, ...(abortSignal && { signal: abortSignal }) });
+    stream = file;
+    if (inspected.gzipped) {
+      const unzip = createGunzip({ chunkSize });
+      file.on("error", (e) => unzip.destroy(e));
+      stream = file.pipe(unzip);
+      gunzip = unzip;
+    }
+  } else {
+    size = input.size ?? 0;
+    stream = Readable.from(input.stream, { objectMode: false, ...(abortSignal && { signal: abortSignal }) });
   }
   // Position in the file of the data handed out so far. The read stream runs ahead of the parser, so
   // for gzip it is what gunzip has consumed (bytesWritten), for plain text the bytes handed out.
@@ -67,7 +90,7 @@ export async function readLineChunks(
   const source = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const fail = (e: unknown): never => {
     stream.destroy();
-    file.destroy();
+    file?.destroy();
     throw toInputError(e, path);
   };
 
@@ -151,7 +174,7 @@ async function inspect(path: string): Promise<{ gzipped: boolean; size: number }
   }
   try {
     const stat = await handle.stat();
-    if (stat.isDirectory()) throw new BatchScoringError(`Data file ${path} is a folder, expected a CSV file`, "InputNotFound");
+    if (stat.isDirectory()) throw new ReadingsCsvError(`Data file ${path} is a folder, expected a CSV file`, "InputNotFound");
     const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
     return { gzipped: bytesRead === 2 && buffer[0] === GZIP_MAGIC[0] && buffer[1] === GZIP_MAGIC[1], size: stat.size };
   } catch (e) {
@@ -161,16 +184,16 @@ async function inspect(path: string): Promise<{ gzipped: boolean; size: number }
   }
 }
 
-/** Maps I/O, gzip and header failures to a BatchScoringError naming the file. */
+/** Maps I/O, gzip and header failures to a ReadingsCsvError naming the file. */
 function toInputError(e: unknown, path: string): Error {
-  if (e instanceof BatchScoringError || (e as Error).name === "AbortError") return e as Error;
-  if (e instanceof CsvHeaderError) return new BatchScoringError(`Data file ${path} ${e.message}`, "InvalidInput", { cause: e });
+  if (e instanceof ReadingsCsvError || (e as Error).name === "AbortError") return e as Error;
+  if (e instanceof CsvHeaderError) return new ReadingsCsvError(`Data file ${path} ${e.message}`, "InvalidInput", { cause: e });
   const err = e as NodeJS.ErrnoException;
-  if (err.code === "ENOENT") return new BatchScoringError(`Data file ${path} does not exist`, "InputNotFound", { cause: e });
-  if (err.code === "EISDIR") return new BatchScoringError(`Data file ${path} is a folder, expected a CSV file`, "InputNotFound", { cause: e });
-  if (err.code === "EACCES") return new BatchScoringError(`Data file ${path} cannot be read (permission denied)`, "InputNotFound", { cause: e });
+  if (err.code === "ENOENT") return new ReadingsCsvError(`Data file ${path} does not exist`, "InputNotFound", { cause: e });
+  if (err.code === "EISDIR") return new ReadingsCsvError(`Data file ${path} is a folder, expected a CSV file`, "InputNotFound", { cause: e });
+  if (err.code === "EACCES") return new ReadingsCsvError(`Data file ${path} cannot be read (permission denied)`, "InputNotFound", { cause: e });
   if (err.code?.startsWith("Z_") || /unexpected end of file|incorrect header check/.test(err.message)) {
-    return new BatchScoringError(`Data file ${path} is not valid gzip or is truncated: ${err.message}`, "InvalidInput", { cause: e });
+    return new ReadingsCsvError(`Data file ${path} is not valid gzip or is truncated: ${err.message}`, "InvalidInput", { cause: e });
   }
-  return new BatchScoringError(`Cannot read data file ${path}: ${err.message}`, "InvalidInput", { cause: e });
+  return new ReadingsCsvError(`Cannot read data file ${path}: ${err.message}`, "InvalidInput", { cause: e });
 }

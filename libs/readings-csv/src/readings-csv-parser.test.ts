@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { ReadingCsvRecord } from "@fleetscore/contracts";
 import { describe, expect, it } from "vitest";
 import { ReadingsCsvParser, latin1 } from "./readings-csv-parser.js";
-import { REFERENCE_DATA } from "../test-fixtures/paths.js";
+import { REFERENCE_DATA } from "./test-fixtures/paths.js";
 
 interface Parsed {
   readonly valid: Array<{ line: number; ts: string; device: string; sensor: string; valueText: string; value: number }>;

@@ -1,0 +1,20 @@
+export type ReadingsCsvErrorCode =
+  /** The data file does not exist or cannot be opened. */
+  | "InputNotFound"
+  /** The data is not a readings CSV (no header, missing columns, broken gzip). */
+  | "InvalidInput";
+
+/** A readings CSV that cannot be read; the message names the file or source. */
+export class ReadingsCsvError extends Error {
+  override name = "ReadingsCsvError";
+  constructor(
+    message: string,
+    readonly code: ReadingsCsvErrorCode,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export const isReadingsCsvError = (e: unknown): e is ReadingsCsvError =>
+  e instanceof Error && e.name === "ReadingsCsvError";
