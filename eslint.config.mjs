@@ -25,6 +25,8 @@ export default [
             { sourceTag: "sdk:none", bannedExternalImports: CLOUD_SDKS },
             { sourceTag: "sdk:onnxruntime", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "onnxruntime-*") },
             { sourceTag: "sdk:azure-storage", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "@azure/*") },
+            { sourceTag: "sdk:sql", bannedExternalImports: CLOUD_SDKS.filter((p) => !["mssql", "tedious", "pg", "better-sqlite3"].includes(p)) },
+            { sourceTag: "sdk:sqlite", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "better-sqlite3") },
           ],
         },
       ],
