@@ -1,0 +1,53 @@
+export type EventLogErrorCode =
+  /** A reading broke the `Reading` contract (append without dead-lettering); `invalidReadings` says which and why. */
+  | "InvalidEvent"
+  /** An event position that cannot be parsed, names a partition the log does not have, or is ahead of the log. */
+  | "InvalidPosition"
+  /** An option out of range (partitionCount, maxBatchSize, ...) or a partitionCount that differs from the existing log's. */
+  | "InvalidArgument"
+  /** The log cannot be used: unopenable or missing file, not a SQLite file or corrupt, locked for too long, closed. The path is named. */
+  | "Unavailable"
+  /** The file was written by a newer version of this library (its schema version is higher than ours). */
+  | "SchemaTooNew";
+
+/** One reading that failed validation: its index in the appended array, the field and what is wrong with it. */
+export interface InvalidReading {
+  readonly index: number;
+  /** Dotted path of the offending field (`ts`, `value`, ...); empty when the reading itself is not an object. */
+  readonly field: string;
+  /** What is wrong, with the value that was given, e.g. `ts: Invalid ISO datetime (got "2024-02-30T00:00:00Z")`. */
+  readonly message: string;
+}
+
+export class EventLogError extends Error {
+  override name = "EventLogError";
+  static readonly InvalidEvent = "InvalidEvent";
+  static readonly InvalidPosition = "InvalidPosition";
+  static readonly InvalidArgument = "InvalidArgument";
+  static readonly Unavailable = "Unavailable";
+  static readonly SchemaTooNew = "SchemaTooNew";
+  /** For `InvalidEvent`: every invalid reading of the batch (the message names the first). Empty otherwise. */
+  readonly invalidReadings: readonly InvalidReading[];
+  constructor(
+    message: string,
+    readonly code: EventLogErrorCode,
+    options?: ErrorOptions & { readonly invalidReadings?: readonly InvalidReading[] },
+  ) {
+    super(message, options);
+    this.invalidReadings = options?.invalidReadings ?? [];
+  }
+}
+
+export const isEventLogError = (e: unknown): e is EventLogError => e instanceof Error && e.name === "EventLogError";
+
+/** True for the `AbortError` an aborted `abortSignal` produces (Node, DOM or Azure SDK flavour). */
+export const isAbortError = (e: unknown): e is Error => e instanceof Error && e.name === "AbortError";
+
+/** Throws an `AbortError` when the signal has fired (whatever `reason` it was given), as the Azure SDK does. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError();
+}
+
+export function abortError(): Error {
+  return new DOMException("The operation was aborted.", "AbortError");
+}
