@@ -1,3 +1,4 @@
 import { defineProjectConfig } from "../../vitest.config.base.js";
 
-export default defineProjectConfig(import.meta.dirname);
+// One PostgreSQL server (initdb/pg_ctl on a temp dir, free port) for the whole project; tests get its URL via inject().
+export default defineProjectConfig(import.meta.dirname, { globalSetup: ["src/test-fixtures/postgres-global-setup.ts"] });

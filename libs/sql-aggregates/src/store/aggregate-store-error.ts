@@ -1,0 +1,59 @@
+export type AggregateStoreErrorCode =
+  /** The URL is not one we can open (scheme, host, port, database, query parameter), or names no database. */
+  | "InvalidLocation"
+  /**
+   * The database cannot be reached or went away: connection refused, reset or terminated, server shutting
+   * down or starting up, timeouts, SQLite busy beyond its timeout. Transient: retrying later may succeed.
+   */
+  | "Unavailable"
+  /** The server refused the credentials (wrong user or password, no login for this database). */
+  | "AuthenticationFailed"
+  /** The database's schema is newer than this code knows: upgrade the code, never the other way round. */
+  | "SchemaTooNew"
+  /** The schema lacks migrations this code needs and the store was opened with `migrate: false`. */
+  | "SchemaOutdated"
+  /** Applying a migration failed (the transaction was rolled back; the schema is unchanged). */
+  | "MigrationFailed"
+  /** A record or the checkpoint is not valid (NaN, bad id, time out of range ...); nothing was written. */
+  | "InvalidRecord"
+  /** A read option is not valid (NaN range bound, page size that is not a positive integer ...). */
+  | "InvalidArgument"
+  /** The database refused the write; the transaction was rolled back (neither aggregates nor checkpoint changed). */
+  | "WriteFailed"
+  /** The database refused a read. */
+  | "ReadFailed"
+  /** The store was closed. */
+  | "Closed";
+
+/** What went wrong in an AggregateStore, with a `code` to act on; the driver's error is the `cause`. */
+export class AggregateStoreError extends Error {
+  override name = "AggregateStoreError";
+  static readonly InvalidLocation = "InvalidLocation";
+  static readonly Unavailable = "Unavailable";
+  static readonly AuthenticationFailed = "AuthenticationFailed";
+  static readonly SchemaTooNew = "SchemaTooNew";
+  static readonly SchemaOutdated = "SchemaOutdated";
+  static readonly MigrationFailed = "MigrationFailed";
+  static readonly InvalidRecord = "InvalidRecord";
+  static readonly InvalidArgument = "InvalidArgument";
+  static readonly WriteFailed = "WriteFailed";
+  static readonly ReadFailed = "ReadFailed";
+  static readonly Closed = "Closed";
+  constructor(
+    message: string,
+    readonly code: AggregateStoreErrorCode,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export const isAggregateStoreError = (e: unknown): e is AggregateStoreError => e instanceof Error && e.name === "AggregateStoreError";
+
+/** True for the `AbortError` an aborted `abortSignal` produces. */
+export const isAbortError = (e: unknown): e is Error => e instanceof Error && e.name === "AbortError";
+
+/** Throws an `AbortError` when the signal has fired (whatever `reason` it was given). */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new DOMException("The operation was aborted.", "AbortError");
+}

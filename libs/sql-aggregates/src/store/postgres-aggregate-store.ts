@@ -1,0 +1,369 @@
+import type { OperationOptions } from "@fleetscore/contracts";
+import type { Pool, PoolClient, QueryConfig } from "pg";
+import type { WindowAggregateRecord } from "../window-aggregate-record.js";
+import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
+import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, WriteAggregatesOptions } from "./aggregate-store.js";
+import { describeLocation, formatAggregateStoreLocation, type PostgresLocation } from "./location.js";
+import { logger } from "./log.js";
+import { mapPostgresError, type SqlErrorContext } from "./map-sql-error.js";
+import { applyMigrations, MIGRATIONS_TABLE, type MigrationSession } from "./migrations.js";
+import { checkCheckpoint, checkCheckpointName, checkRecord, checkRecordArray, lastOfEachKey, planRead, type ReadPlan } from "./records.js";
+
+export interface OpenPostgresStoreOptions extends OperationOptions {
+  readonly migrate: boolean;
+  /** Records per INSERT statement (default 5,000). */
+  readonly batchSize?: number;
+  /** Overrides the URL's password. */
+  readonly password?: string;
+  /** Pool size (default 4). */
+  readonly maxConnections?: number;
+}
+
+export const DEFAULT_POSTGRES_BATCH_SIZE = 5_000;
+
+/**
+ * The key of the transaction-scoped advisory lock that serialises migrations ("fleetsco" in ASCII):
+ * any constant works as long as every fleetscore version uses the same one.
+ */
+const MIGRATION_LOCK_KEY = "7380958467030557551";
+
+/**
+ * One statement per batch, whatever its size: nine array parameters that unnest() turns into rows. The
+ * text never changes, so it is a named prepared statement, parsed and planned once per connection.
+ * Times travel as int8 epoch ms and become timestamptz exactly: whole seconds through to_timestamp
+ * (an integral double, exact) plus the remaining ms as an interval (integer arithmetic); floats travel
+ * as array literals we write ourselves (see floatArray).
+ */
+export const POSTGRES_UPSERT = `INSERT INTO window_aggregates AS t (device_id, sensor_id, window_start, window_end, count, mean, min, max, stddev)
+SELECT device_id, sensor_id,
+  to_timestamp(start_ms / 1000) + (start_ms % 1000) * interval '1 millisecond',
+  to_timestamp(end_ms / 1000) + (end_ms % 1000) * interval '1 millisecond',
+  count, mean, min, max, stddev
+FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int4[], $6::float8[], $7::float8[], $8::float8[], $9::float8[])
+  AS u(device_id, sensor_id, start_ms, end_ms, count, mean, min, max, stddev)
+ON CONFLICT (device_id, sensor_id, window_end) DO UPDATE SET
+  window_start = EXCLUDED.window_start, count = EXCLUDED.count, mean = EXCLUDED.mean,
+  min = EXCLUDED.min, max = EXCLUDED.max, stddev = EXCLUDED.stddev`;
+
+const UPSERT_CHECKPOINT = `INSERT INTO aggregator_checkpoints (name, position, state, updated_at) VALUES ($1, $2, $3, now())
+ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`;
+
+/**
+ * Times are read as epoch ms float8 (exact: extract() is numeric since PostgreSQL 14, and round() covers
+ * the double of older versions), which spares a Date per value.
+ */
+const SELECT_COLUMNS = `device_id, sensor_id, round(extract(epoch FROM window_start) * 1000)::float8, round(extract(epoch FROM window_end) * 1000)::float8,
+  count, mean, min, max, stddev`;
+
+/**
+ * A page of the range: the first starts at a bound, the next ones after the last key read (a row
+ * comparison the (window_end, device_id, sensor_id) index serves directly). The models filter is two
+ * text arrays unnested into a set PostgreSQL hashes once: any number of models, one query shape.
+ */
+export function postgresSelectPage(first: boolean, filtered: boolean): string {
+  // $1 window end (first: the lower bound), $2 upper bound, $3 page size, then the last key's device and
+  // sensor (next pages), then the models' devices and sensors (filtered).
+  const start = first ? "window_end >= $1::timestamptz" : "(window_end, device_id, sensor_id) > ($1::timestamptz, $4::text, $5::text)";
+  const models = filtered ? `AND (device_id, sensor_id) IN (SELECT * FROM unnest($${first ? 4 : 6}::text[], $${first ? 5 : 7}::text[]))` : "";
+  return `SELECT ${SELECT_COLUMNS} FROM window_aggregates
+WHERE ${start} AND window_end <= $2::timestamptz ${models}
+ORDER BY window_end, device_id, sensor_id LIMIT $3`;
+}
+
+type Row = [string, string, number, number, number, number, number, number, number];
+
+/**
+ * A PostgreSQL array literal of float8 that keeps every value exact: String() gives the shortest text
+ * that reads back as the same double (float8in parses it exactly), and -0 is written as "-0", which
+ * String() would lose.
+ */
+export function floatArray(values: readonly number[]): string {
+  let text = "{";
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (i > 0) text += ",";
+    text += Object.is(v, -0) ? "-0" : String(v);
+  }
+  return `${text}}`;
+}
+
+/**
+ * An array literal of ids, every element quoted (an unquoted NULL would be read as null). Ids were checked
+ * against the contract's characters (A-Z a-z 0-9 . -), so none needs escaping; building the literal here
+ * is several times faster than letting node-postgres escape each element.
+ */
+const idArray = (values: readonly string[]): string => (values.length === 0 ? "{}" : `{"${values.join('","')}"}`);
+
+/** An array literal of integers (times in ms, counts): their decimal text is exact. */
+const integerArray = (values: readonly number[]): string => `{${values.join(",")}}`;
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The nine array parameters of POSTGRES_UPSERT for a batch of checked records. */
+export function upsertParameters(batch: readonly WindowAggregateRecord[]): string[] {
+  const n = batch.length;
+  const devices = new Array<string>(n);
+  const sensors = new Array<string>(n);
+  const starts = new Array<number>(n);
+  const ends = new Array<number>(n);
+  const counts = new Array<number>(n);
+  const means = new Array<number>(n);
+  const mins = new Array<number>(n);
+  const maxs = new Array<number>(n);
+  const stddevs = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const r = batch[i]!;
+    devices[i] = r.deviceId;
+    sensors[i] = r.sensorId;
+    starts[i] = r.windowStartMs;
+    ends[i] = r.windowEndMs;
+    counts[i] = r.count;
+    means[i] = r.mean;
+    mins[i] = r.min;
+    maxs[i] = r.max;
+    stddevs[i] = r.stddev;
+  }
+  return [idArray(devices), idArray(sensors), integerArray(starts), integerArray(ends), integerArray(counts), floatArray(means), floatArray(mins), floatArray(maxs), floatArray(stddevs)];
+}
+
+const toRecord = (r: Row): WindowAggregateRecord => ({
+  deviceId: r[0],
+  sensorId: r[1],
+  windowStartMs: r[2],
+  windowEndMs: r[3],
+  count: r[4],
+  mean: r[5],
+  min: r[6],
+  max: r[7],
+  stddev: r[8],
+});
+
+/**
+ * Window aggregates in PostgreSQL through node-postgres (a small pool). Each write is one transaction of
+ * batched multi-row upserts plus the checkpoint. If the connection drops during COMMIT the outcome is
+ * unknown and the write fails `Unavailable`: writing the same records again is harmless (upserts).
+ */
+export class PostgresAggregateStore implements AggregateStore {
+  readonly dialect = "postgres" as const;
+  readonly location: string;
+  readonly #pool: Pool;
+  readonly #where: string;
+  readonly #batchSize: number;
+  #closed = false;
+
+  private constructor(pool: Pool, location: PostgresLocation, batchSize: number) {
+    this.#pool = pool;
+    this.location = formatAggregateStoreLocation(location);
+    this.#where = describeLocation(location);
+    this.#batchSize = batchSize;
+  }
+
+  /**
+   * Connects, then migrates under `pg_advisory_xact_lock` (or checks the version with `migrate: false`).
+   * @throws AggregateStoreError `Unavailable` (naming host:port and database), `AuthenticationFailed`,
+   * `InvalidLocation` (no such database), `SchemaTooNew`, `SchemaOutdated`, `MigrationFailed`.
+   */
+  static async open(location: PostgresLocation, options: OpenPostgresStoreOptions): Promise<PostgresAggregateStore> {
+    const batchSize = options.batchSize ?? DEFAULT_POSTGRES_BATCH_SIZE;
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
+      throw new AggregateStoreError(`batchSize must be a positive integer, not ${String(batchSize)}`, "InvalidArgument");
+    }
+    // Loaded here: SQLite and SQL Server users never load pg.
+    const { default: pg } = await import("pg");
+    const where = describeLocation(location);
+    const pool = new pg.Pool({
+      host: location.host,
+      port: location.port,
+      database: location.database,
+      ...(location.user !== undefined ? { user: location.user } : {}),
+      ...((options.password ?? location.password) !== undefined ? { password: options.password ?? location.password } : {}),
+      ssl: location.sslMode === "disable" ? false : { rejectUnauthorized: location.sslMode === "verify-full" },
+      application_name: location.applicationName,
+      connectionTimeoutMillis: location.connectTimeoutInMs,
+      max: options.maxConnections ?? 4,
+      idleTimeoutMillis: 10_000,
+      // An app that forgets close() can still exit once its connections are idle.
+      allowExitOnIdle: true,
+    });
+    // An idle connection that dies (server restart) is dropped by the pool; without a listener the
+    // 'error' event would crash the process.
+    pool.on("error", (e) => logger.warning("idle PostgreSQL connection failed; the pool replaces it", { where, error: (e as Error).message }));
+    // Float8 text must round-trip exactly whatever the server's setting: 3 gives the shortest exact text on
+    // PostgreSQL 12+ and 17 significant digits before. Queued before any query of the new connection.
+    pool.on("connect", (client) => void client.query("SET extra_float_digits = 3").catch(() => undefined));
+    const store = new PostgresAggregateStore(pool, location, batchSize);
+    try {
+      throwIfAborted(options.abortSignal);
+      await store.#migrate(options.migrate);
+      return store;
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw mapPostgresError(e, { where, activity: options.migrate ? "opening and migrating" : "opening", fallback: "MigrationFailed" });
+    }
+  }
+
+  async #migrate(migrate: boolean): Promise<number> {
+    const client = await this.#pool.connect();
+    const broken = this.#watch(client);
+    try {
+      const session: MigrationSession = {
+        begin: async () => {
+          await client.query("BEGIN");
+          // Held until COMMIT / ROLLBACK: a second opener waits here, then finds the migrations applied.
+          await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+        },
+        run: async (sql) => void (await client.query(sql)),
+        version: () => this.#version(client),
+        recordApplied: async (m) => void (await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, name) VALUES ($1, $2)`, [m.version, m.name])),
+        commit: async () => void (await client.query("COMMIT")),
+        rollback: async () => void (broken.error ? undefined : await client.query("ROLLBACK")),
+      };
+      return await applyMigrations("postgres", session, { migrate, where: this.#where });
+    } finally {
+      broken.release();
+    }
+  }
+
+  async #version(queryable: Pool | PoolClient): Promise<number> {
+    const { rows } = await queryable.query<{ present: boolean }>(`SELECT to_regclass('${MIGRATIONS_TABLE}') IS NOT NULL AS present`);
+    if (!rows[0]?.present) return 0;
+    const result = await queryable.query<{ v: number }>(`SELECT coalesce(max(version), 0)::int AS v FROM ${MIGRATIONS_TABLE}`);
+    return result.rows[0]?.v ?? 0;
+  }
+
+  /**
+   * Keeps a checked-out client's 'error' event (connection lost while we hold it) from crashing the
+   * process, and releases it afterwards, destroying it when it broke.
+   */
+  #watch(client: PoolClient): { readonly error: Error | undefined; release(): void } {
+    const state: { error: Error | undefined } = { error: undefined };
+    const onError = (e: Error): void => {
+      state.error = e;
+    };
+    client.on("error", onError);
+    return {
+      get error() {
+        return state.error;
+      },
+      release: () => {
+        client.off("error", onError);
+        client.release(state.error ?? false);
+      },
+    };
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new AggregateStoreError(`${this.#where} is closed`, "Closed");
+  }
+
+  async write(aggregates: readonly WindowAggregateRecord[], options: WriteAggregatesOptions = {}): Promise<void> {
+    this.#assertOpen();
+    throwIfAborted(options.abortSignal);
+    checkRecordArray(aggregates);
+    const checkpoint = options.checkpoint;
+    if (checkpoint !== undefined) checkCheckpoint(checkpoint);
+    if (aggregates.length === 0 && checkpoint === undefined) return;
+    const context: SqlErrorContext = { where: this.#where, activity: `writing ${aggregates.length} aggregates`, fallback: "WriteFailed" };
+    let client: PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (e) {
+      throw mapPostgresError(e, context);
+    }
+    const broken = this.#watch(client);
+    let open = false;
+    try {
+      await client.query("BEGIN");
+      open = true;
+      for (let start = 0; start < aggregates.length; start += this.#batchSize) {
+        throwIfAborted(options.abortSignal);
+        const end = Math.min(aggregates.length, start + this.#batchSize);
+        // Checked batch by batch inside the transaction: an invalid record rolls back the batches before it.
+        for (let i = start; i < end; i++) checkRecord(aggregates[i]!, i);
+        const query: QueryConfig = { name: "fleetscore_upsert_aggregates", text: POSTGRES_UPSERT, values: upsertParameters(lastOfEachKey(aggregates, start, end)) };
+        await client.query(query);
+      }
+      if (checkpoint) {
+        await client.query({ name: "fleetscore_upsert_checkpoint", text: UPSERT_CHECKPOINT, values: [checkpoint.name, checkpoint.position, checkpoint.state] });
+      }
+      throwIfAborted(options.abortSignal);
+      open = false;
+      await client.query("COMMIT");
+    } catch (e) {
+      if (open && !broken.error) await client.query("ROLLBACK").catch(() => undefined);
+      throw mapPostgresError(e, context);
+    } finally {
+      broken.release();
+    }
+  }
+
+  async readCheckpoint(name: string, options: OperationOptions = {}): Promise<AggregatorCheckpoint | undefined> {
+    this.#assertOpen();
+    throwIfAborted(options.abortSignal);
+    checkCheckpointName(name);
+    try {
+      const { rows } = await this.#pool.query<AggregatorCheckpoint>({
+        name: "fleetscore_read_checkpoint",
+        text: "SELECT name, position, state FROM aggregator_checkpoints WHERE name = $1",
+        values: [name],
+      });
+      const row = rows[0];
+      return row ? { name: row.name, position: row.position, state: row.state } : undefined;
+    } catch (e) {
+      throw mapPostgresError(e, { where: this.#where, activity: `reading checkpoint ${JSON.stringify(name)}`, fallback: "ReadFailed" });
+    }
+  }
+
+  read(options: ReadAggregatesOptions): AsyncIterable<readonly WindowAggregateRecord[]> {
+    return this.#pages(planRead(options), options.abortSignal);
+  }
+
+  async *#pages(plan: ReadPlan, abortSignal: AbortSignal | undefined): AsyncGenerator<readonly WindowAggregateRecord[]> {
+    if (plan.empty) return;
+    const filtered = plan.models !== undefined;
+    const models = plan.models ? [plan.models.map((m) => m.deviceId), plan.models.map((m) => m.sensorId)] : [];
+    const to = iso(plan.toInclusiveMs);
+    let last: WindowAggregateRecord | undefined;
+    for (;;) {
+      this.#assertOpen();
+      throwIfAborted(abortSignal);
+      const first = last === undefined;
+      const values: unknown[] = [iso(last ? last.windowEndMs : plan.fromInclusiveMs), to, plan.pageSize];
+      if (last) values.push(last.deviceId, last.sensorId);
+      values.push(...models);
+      let rows: Row[];
+      try {
+        const result = await this.#pool.query<Row>({
+          name: `fleetscore_read_${first ? "first" : "next"}${filtered ? "_models" : ""}`,
+          text: postgresSelectPage(first, filtered),
+          values,
+          rowMode: "array",
+        });
+        rows = result.rows;
+      } catch (e) {
+        throw mapPostgresError(e, { where: this.#where, activity: "reading aggregates", fallback: "ReadFailed" });
+      }
+      if (rows.length === 0) return;
+      const page = rows.map(toRecord);
+      last = page[page.length - 1];
+      yield page;
+      if (rows.length < plan.pageSize) return;
+    }
+  }
+
+  async schemaVersion(options: OperationOptions = {}): Promise<number> {
+    this.#assertOpen();
+    throwIfAborted(options.abortSignal);
+    try {
+      return await this.#version(this.#pool);
+    } catch (e) {
+      throw mapPostgresError(e, { where: this.#where, activity: "reading the schema version", fallback: "ReadFailed" });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+}

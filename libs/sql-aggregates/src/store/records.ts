@@ -1,0 +1,187 @@
+import type { WindowAggregateRecord } from "../window-aggregate-record.js";
+import { AggregateStoreError } from "./aggregate-store-error.js";
+import type { AggregatorCheckpoint, ReadAggregatesOptions } from "./aggregate-store.js";
+
+/**
+ * The times every dialect can hold: SQL Server's datetime2 runs from 0001-01-01 to 9999-12-31, so the
+ * stores accept exactly that range (PostgreSQL and SQLite hold more).
+ */
+export const MIN_TIME_MS = -62_135_596_800_000; // 0001-01-01T00:00:00.000Z
+/** 9999-12-31T23:59:59.999Z */
+export const MAX_TIME_MS = 253_402_300_799_999;
+/** Counts are stored as 32-bit integers (int / integer) in every dialect. */
+export const MAX_COUNT = 2_147_483_647;
+/** Checkpoint names are stored as nvarchar(256) / text. */
+export const MAX_CHECKPOINT_NAME_LENGTH = 256;
+
+/** The contract's DeviceId / SensorId rule (libs/contracts ids.ts), checked without zod on the hot path. */
+const ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
+
+function describeValue(value: unknown): string {
+  if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
+  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+  if (value === undefined) return "undefined";
+  try {
+    return JSON.stringify(value)?.slice(0, 80) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function bad(index: number, record: unknown, field: string, value: unknown, rule: string): AggregateStoreError {
+  const r = record as Partial<WindowAggregateRecord> | null;
+  const which =
+    r && typeof r === "object" && typeof r.deviceId === "string" && typeof r.sensorId === "string"
+      ? ` (device ${JSON.stringify(r.deviceId)}, sensor ${JSON.stringify(r.sensorId)}, windowEndMs ${describeValue(r.windowEndMs)})`
+      : "";
+  return new AggregateStoreError(
+    `Invalid aggregate record at index ${index}${which}: ${field} is ${describeValue(value)}; it must be ${rule}. Nothing was written.`,
+    "InvalidRecord",
+  );
+}
+
+const isTime = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= MIN_TIME_MS && v <= MAX_TIME_MS;
+const isFiniteNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const TIME_RULE = "an integer epoch ms between 0001-01-01 and 9999-12-31";
+const FLOAT_RULE = "a finite number";
+
+/**
+ * Checks one record before it is written: ids follow the contract, times are whole ms in range with
+ * start < end, count is a 32-bit non-negative integer, and the statistics are finite (no NaN or
+ * Infinity: SQL Server cannot store them, and no window of real readings produces them).
+ * @throws AggregateStoreError `InvalidRecord`, naming the index, the field and its value.
+ */
+export function checkRecord(record: WindowAggregateRecord, index: number): void {
+  if (typeof record !== "object" || record === null) throw bad(index, record, "the record", record, "an object");
+  if (typeof record.deviceId !== "string" || !ID.test(record.deviceId)) {
+    throw bad(index, record, "deviceId", record.deviceId, "1-64 of A-Z a-z 0-9 . - (starting with a letter or digit)");
+  }
+  if (typeof record.sensorId !== "string" || !ID.test(record.sensorId)) {
+    throw bad(index, record, "sensorId", record.sensorId, "1-64 of A-Z a-z 0-9 . - (starting with a letter or digit)");
+  }
+  if (!isTime(record.windowStartMs)) throw bad(index, record, "windowStartMs", record.windowStartMs, TIME_RULE);
+  if (!isTime(record.windowEndMs)) throw bad(index, record, "windowEndMs", record.windowEndMs, TIME_RULE);
+  if (record.windowStartMs >= record.windowEndMs) {
+    throw bad(index, record, "windowStartMs", record.windowStartMs, `before windowEndMs (${record.windowEndMs})`);
+  }
+  const { count } = record;
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 0 || count > MAX_COUNT) {
+    throw bad(index, record, "count", count, `an integer from 0 to ${MAX_COUNT}`);
+  }
+  if (!isFiniteNumber(record.mean)) throw bad(index, record, "mean", record.mean, FLOAT_RULE);
+  if (!isFiniteNumber(record.min)) throw bad(index, record, "min", record.min, FLOAT_RULE);
+  if (!isFiniteNumber(record.max)) throw bad(index, record, "max", record.max, FLOAT_RULE);
+  if (!isFiniteNumber(record.stddev)) throw bad(index, record, "stddev", record.stddev, FLOAT_RULE);
+}
+
+/** @throws AggregateStoreError `InvalidRecord` when `records` is not an array. */
+export function checkRecordArray(records: unknown): asserts records is readonly WindowAggregateRecord[] {
+  if (!Array.isArray(records)) {
+    throw new AggregateStoreError(`write() takes an array of aggregate records, not ${describeValue(records)}`, "InvalidRecord");
+  }
+}
+
+/** @throws AggregateStoreError `InvalidRecord` for a checkpoint that is not three strings with a usable name. */
+export function checkCheckpoint(checkpoint: AggregatorCheckpoint): void {
+  const c = checkpoint as Partial<AggregatorCheckpoint> | null;
+  const fail = (why: string) => new AggregateStoreError(`Invalid checkpoint: ${why}. Nothing was written.`, "InvalidRecord");
+  if (typeof c !== "object" || c === null) throw fail(`expected { name, position, state }, got ${describeValue(c)}`);
+  if (typeof c.name !== "string" || c.name === "" || c.name.length > MAX_CHECKPOINT_NAME_LENGTH) {
+    throw fail(`name is ${describeValue(c.name)}; it must be a string of 1-${MAX_CHECKPOINT_NAME_LENGTH} characters`);
+  }
+  if (typeof c.position !== "string") throw fail(`position of ${JSON.stringify(c.name)} is ${describeValue(c.position)}; it must be a string`);
+  if (typeof c.state !== "string") throw fail(`state of ${JSON.stringify(c.name)} is ${describeValue(c.state)}; it must be a string`);
+}
+
+/** @throws AggregateStoreError `InvalidArgument` for a name readCheckpoint cannot look up. */
+export function checkCheckpointName(name: string): void {
+  if (typeof name !== "string" || name === "" || name.length > MAX_CHECKPOINT_NAME_LENGTH) {
+    throw new AggregateStoreError(
+      `Invalid checkpoint name ${describeValue(name)}: expected a string of 1-${MAX_CHECKPOINT_NAME_LENGTH} characters`,
+      "InvalidArgument",
+    );
+  }
+}
+
+/** A read range normalised to whole, representable ms: windows with `fromInclusiveMs <= windowEndMs <= toInclusiveMs`. */
+export interface ReadPlan {
+  readonly fromInclusiveMs: number;
+  readonly toInclusiveMs: number;
+  readonly pageSize: number;
+  /** Undefined: all models. Deduplicated. */
+  readonly models?: readonly { readonly deviceId: string; readonly sensorId: string }[];
+  /** True when nothing can match (empty range or empty model list): no query is needed. */
+  readonly empty: boolean;
+}
+
+export const DEFAULT_PAGE_SIZE = 10_000;
+
+/**
+ * Checks and normalises read options. Window ends are whole ms, so `fromMs < end` is `floor(fromMs) + 1 <= end`
+ * and `end <= toMs` is `end <= floor(toMs)`; bounds beyond the storable range (including +-Infinity) are
+ * clamped to it.
+ * @throws AggregateStoreError `InvalidArgument`, naming the option and its value.
+ */
+export function planRead(options: ReadAggregatesOptions): ReadPlan {
+  const fail = (why: string) => new AggregateStoreError(`Invalid read options: ${why}`, "InvalidArgument");
+  if (typeof options !== "object" || options === null) throw fail("expected { fromMs, toMs }");
+  const { fromMs, toMs } = options;
+  if (typeof fromMs !== "number" || Number.isNaN(fromMs)) throw fail(`fromMs is ${describeValue(fromMs)}; it must be a number (epoch ms, exclusive)`);
+  if (typeof toMs !== "number" || Number.isNaN(toMs)) throw fail(`toMs is ${describeValue(toMs)}; it must be a number (epoch ms, inclusive)`);
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw fail(`pageSize is ${describeValue(pageSize)}; it must be a positive integer`);
+  const fromInclusiveMs = Math.max(MIN_TIME_MS, Math.floor(fromMs) + 1);
+  const toInclusiveMs = Math.min(MAX_TIME_MS, Math.floor(toMs));
+  let models: { deviceId: string; sensorId: string }[] | undefined;
+  if (options.models !== undefined) {
+    if (!Array.isArray(options.models)) throw fail("models must be an array of { deviceId, sensorId }");
+    const seen = new Set<string>();
+    models = [];
+    for (const [i, m] of options.models.entries()) {
+      if (typeof m !== "object" || m === null || typeof m.deviceId !== "string" || typeof m.sensorId !== "string") {
+        throw fail(`models[${i}] is ${describeValue(m)}; expected { deviceId, sensorId }`);
+      }
+      // Keys no record can have (see checkRecord) cannot match: leave them out of the query.
+      if (!ID.test(m.deviceId) || !ID.test(m.sensorId)) continue;
+      const key = `${m.deviceId}_${m.sensorId}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      models.push({ deviceId: m.deviceId, sensorId: m.sensorId });
+    }
+  }
+  const empty = fromInclusiveMs > toInclusiveMs || (models !== undefined && models.length === 0);
+  return { fromInclusiveMs, toInclusiveMs, pageSize, ...(models ? { models } : {}), empty };
+}
+
+/**
+ * The records of `records[start, end)` with repeated keys (deviceId, sensorId, windowEndMs) reduced to
+ * the last occurrence, in first-occurrence order. One multi-row upsert cannot touch a row twice
+ * (PostgreSQL: "ON CONFLICT DO UPDATE command cannot affect row a second time"; SQL Server: MERGE
+ * "attempted to UPDATE or DELETE the same row more than once"), and the latest write must win.
+ */
+export function lastOfEachKey(records: readonly WindowAggregateRecord[], start: number, end: number): readonly WindowAggregateRecord[] {
+  const slice = records.slice(start, end);
+  const at = new Map<string, number>();
+  let duplicates = false;
+  for (let i = 0; i < slice.length; i++) {
+    const r = slice[i]!;
+    const key = `${r.deviceId}\u0000${r.sensorId}\u0000${r.windowEndMs}`;
+    const previous = at.get(key);
+    if (previous !== undefined) {
+      slice[previous] = r;
+      duplicates = true;
+    } else {
+      at.set(key, i);
+    }
+  }
+  if (!duplicates) return slice;
+  return [...at.values()].map((i) => slice[i]!);
+}
+
+/** Orders records as reads return them: by windowEndMs, then deviceId, then sensorId (code unit order). */
+export function compareRecordKeys(a: WindowAggregateRecord, b: WindowAggregateRecord): number {
+  if (a.windowEndMs !== b.windowEndMs) return a.windowEndMs < b.windowEndMs ? -1 : 1;
+  if (a.deviceId !== b.deviceId) return a.deviceId < b.deviceId ? -1 : 1;
+  if (a.sensorId !== b.sensorId) return a.sensorId < b.sensorId ? -1 : 1;
+  return 0;
+}

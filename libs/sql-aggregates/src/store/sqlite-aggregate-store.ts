@@ -1,0 +1,231 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type BetterSqlite3 from "better-sqlite3";
+import type { OperationOptions } from "@fleetscore/contracts";
+import type { WindowAggregateRecord } from "../window-aggregate-record.js";
+import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
+import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, WriteAggregatesOptions } from "./aggregate-store.js";
+import { describeLocation, formatAggregateStoreLocation, type SqliteLocation } from "./location.js";
+import { mapSqliteError, type SqlErrorContext } from "./map-sql-error.js";
+import { applyMigrationsSync, MIGRATIONS_TABLE, type SyncMigrationSession } from "./migrations.js";
+import { checkCheckpoint, checkCheckpointName, checkRecord, checkRecordArray, planRead, type ReadPlan } from "./records.js";
+
+export interface OpenSqliteStoreOptions {
+  readonly migrate: boolean;
+  /** How long a statement waits for another connection's lock before SQLITE_BUSY (`Unavailable`). Default 10,000. */
+  readonly busyTimeoutInMs?: number;
+}
+
+type Db = BetterSqlite3.Database;
+type Row = [string, string, number, number, number, number, number, number, number];
+
+const COLUMNS = "device_id, sensor_id, window_start, window_end, count, mean, min, max, stddev";
+const UPSERT = `INSERT INTO window_aggregates (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (window_end, device_id, sensor_id) DO UPDATE SET
+  window_start = excluded.window_start, count = excluded.count, mean = excluded.mean,
+  min = excluded.min, max = excluded.max, stddev = excluded.stddev`;
+const UPSERT_CHECKPOINT = `INSERT INTO aggregator_checkpoints (name, position, state, updated_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = excluded.updated_at`;
+/**
+ * The models filter is one JSON parameter ([[device, sensor], ...]) that SQLite turns into an ephemeral
+ * index once per statement: any number of models, one query shape.
+ */
+const MODELS_FILTER = "AND (device_id, sensor_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))";
+
+function selectPage(first: boolean, filtered: boolean): string {
+  // The first page starts at a bound; later ones after the last key read (keyset paging on the primary key).
+  const start = first ? "window_end >= ?" : "(window_end, device_id, sensor_id) > (?, ?, ?)";
+  return `SELECT ${COLUMNS} FROM window_aggregates
+WHERE ${start} AND window_end <= ? ${filtered ? MODELS_FILTER : ""}
+ORDER BY window_end, device_id, sensor_id LIMIT ?`;
+}
+
+const toRecord = (r: Row): WindowAggregateRecord => ({
+  deviceId: r[0],
+  sensorId: r[1],
+  windowStartMs: r[2],
+  windowEndMs: r[3],
+  count: r[4],
+  mean: r[5],
+  min: r[6],
+  max: r[7],
+  stddev: r[8],
+});
+
+/**
+ * Window aggregates in a SQLite file (or memory) through better-sqlite3: the embedded default. Statements
+ * run synchronously on one connection, so a write blocks the event loop for its duration (about 2 s per
+ * million records here); that is what makes it fast, and the aggregator writes from one loop anyway.
+ * File databases use WAL with synchronous=NORMAL: a committed write survives a crash of the process
+ * (not necessarily of the machine), and readers in other processes do not block the writer.
+ */
+export class SqliteAggregateStore implements AggregateStore {
+  readonly dialect = "sqlite" as const;
+  readonly location: string;
+  readonly #db: Db;
+  readonly #where: string;
+  readonly #statements = new Map<string, BetterSqlite3.Statement<unknown[], unknown>>();
+  #closed = false;
+
+  private constructor(db: Db, location: SqliteLocation) {
+    this.#db = db;
+    this.location = formatAggregateStoreLocation(location);
+    this.#where = describeLocation(location);
+  }
+
+  /**
+   * Opens (creating the file and its folder when missing) and migrates.
+   * @throws AggregateStoreError `InvalidLocation`, `Unavailable` (locked beyond the busy timeout), `SchemaTooNew` ...
+   */
+  static async open(location: SqliteLocation, options: OpenSqliteStoreOptions): Promise<SqliteAggregateStore> {
+    // Loaded here, not at the top: PostgreSQL and SQL Server users never load the native module.
+    const { default: Database } = await import("better-sqlite3");
+    const context: SqlErrorContext = { where: describeLocation(location), activity: "opening", fallback: "InvalidLocation" };
+    let db: Db | undefined;
+    try {
+      if (!location.memory) mkdirSync(dirname(location.path), { recursive: true });
+      db = new Database(location.memory ? ":memory:" : location.path, { timeout: options.busyTimeoutInMs ?? 10_000 });
+      if (!location.memory) {
+        db.pragma("journal_mode = WAL");
+        db.pragma("synchronous = NORMAL");
+      }
+      const store = new SqliteAggregateStore(db, location);
+      // Synchronous from BEGIN IMMEDIATE to COMMIT: yielding while holding the lock would let another
+      // store of this process block the thread in its busy wait, and neither could finish.
+      applyMigrationsSync("sqlite", store.#migrationSession(), { migrate: options.migrate, where: store.#where });
+      return store;
+    } catch (e) {
+      db?.close();
+      if (e instanceof Error && "code" in e && typeof e.code === "string" && /^E[A-Z]+$/.test(e.code)) {
+        // mkdir failed (EACCES, ENOTDIR ...).
+        throw new AggregateStoreError(`${context.where}: cannot create its folder (${e.code}: ${e.message})`, "InvalidLocation", { cause: e });
+      }
+      throw mapSqliteError(e, { ...context, activity: "opening and migrating", fallback: "MigrationFailed" });
+    }
+  }
+
+  #migrationSession(): SyncMigrationSession {
+    const db = this.#db;
+    return {
+      // IMMEDIATE takes the write lock now, so another connection opening the same file waits here
+      // (up to the busy timeout) and then finds the migrations applied.
+      begin: () => void db.exec("BEGIN IMMEDIATE"),
+      run: (sql) => void db.exec(sql),
+      version: () => this.#version(),
+      recordApplied: (m) =>
+        void db.prepare(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, applied_at) VALUES (?, ?, ?)`).run(m.version, m.name, new Date().toISOString()),
+      commit: () => void db.exec("COMMIT"),
+      rollback: () => {
+        if (db.inTransaction) db.exec("ROLLBACK");
+      },
+    };
+  }
+
+  #version(): number {
+    const exists = this.#db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(MIGRATIONS_TABLE);
+    if (!exists) return 0;
+    const row = this.#db.prepare(`SELECT coalesce(max(version), 0) AS v FROM ${MIGRATIONS_TABLE}`).get() as { v: number };
+    return row.v;
+  }
+
+  #statement(sql: string): BetterSqlite3.Statement<unknown[], unknown> {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new AggregateStoreError(`${this.#where} is closed`, "Closed");
+  }
+
+  async write(aggregates: readonly WindowAggregateRecord[], options: WriteAggregatesOptions = {}): Promise<void> {
+    this.#assertOpen();
+    throwIfAborted(options.abortSignal);
+    checkRecordArray(aggregates);
+    const checkpoint = options.checkpoint;
+    if (checkpoint !== undefined) checkCheckpoint(checkpoint);
+    if (aggregates.length === 0 && checkpoint === undefined) return;
+    const context: SqlErrorContext = { where: this.#where, activity: `writing ${aggregates.length} aggregates`, fallback: "WriteFailed" };
+    try {
+      const upsert = this.#statement(UPSERT);
+      const upsertCheckpoint = this.#statement(UPSERT_CHECKPOINT);
+      // Records are checked inside the transaction, one by one as they are written: an invalid one rolls
+      // back everything before it, checkpoint included.
+      const run = this.#db.transaction(() => {
+        for (let i = 0; i < aggregates.length; i++) {
+          const r = aggregates[i]!;
+          checkRecord(r, i);
+          upsert.run(r.deviceId, r.sensorId, r.windowStartMs, r.windowEndMs, r.count, r.mean, r.min, r.max, r.stddev);
+        }
+        if (checkpoint) upsertCheckpoint.run(checkpoint.name, checkpoint.position, checkpoint.state, Date.now());
+      });
+      run.immediate();
+    } catch (e) {
+      throw mapSqliteError(e, context);
+    }
+  }
+
+  async readCheckpoint(name: string, options: OperationOptions = {}): Promise<AggregatorCheckpoint | undefined> {
+    this.#assertOpen();
+    throwIfAborted(options.abortSignal);
+    checkCheckpointName(name);
+    try {
+      const row = this.#statement("SELECT name, position, state FROM aggregator_checkpoints WHERE name = ?").get(name) as AggregatorCheckpoint | undefined;
+      return row ? { name: row.name, position: row.position, state: row.state } : undefined;
+    } catch (e) {
+      throw mapSqliteError(e, { where: this.#where, activity: `reading checkpoint ${JSON.stringify(name)}`, fallback: "ReadFailed" });
+    }
+  }
+
+  read(options: ReadAggregatesOptions): AsyncIterable<readonly WindowAggregateRecord[]> {
+    const plan = planRead(options);
+    return this.#pages(plan, options.abortSignal);
+  }
+
+  async *#pages(plan: ReadPlan, abortSignal: AbortSignal | undefined): AsyncGenerator<readonly WindowAggregateRecord[]> {
+    if (plan.empty) return;
+    const filtered = plan.models !== undefined;
+    const models = plan.models ? JSON.stringify(plan.models.map((m) => [m.deviceId, m.sensorId])) : undefined;
+    let last: WindowAggregateRecord | undefined;
+    for (;;) {
+      this.#assertOpen();
+      throwIfAborted(abortSignal);
+      let rows: Row[];
+      try {
+        const statement = this.#statement(selectPage(last === undefined, filtered)).raw(true);
+        const params: unknown[] = last === undefined ? [plan.fromInclusiveMs] : [last.windowEndMs, last.deviceId, last.sensorId];
+        params.push(plan.toInclusiveMs);
+        if (models !== undefined) params.push(models);
+        params.push(plan.pageSize);
+        rows = statement.all(...params) as Row[];
+      } catch (e) {
+        throw mapSqliteError(e, { where: this.#where, activity: "reading aggregates", fallback: "ReadFailed" });
+      }
+      if (rows.length === 0) return;
+      const page = rows.map(toRecord);
+      last = page[page.length - 1];
+      yield page;
+      if (rows.length < plan.pageSize) return;
+    }
+  }
+
+  async schemaVersion(options: OperationOptions = {}): Promise<number> {
+    this.#assertOpen();
+    throwIfAborted(options.abortSignal);
+    try {
+      return this.#version();
+    } catch (e) {
+      throw mapSqliteError(e, { where: this.#where, activity: "reading the schema version", fallback: "ReadFailed" });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#statements.clear();
+    this.#db.close();
+  }
+}
