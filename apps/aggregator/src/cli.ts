@@ -1,0 +1,99 @@
+import { Command, CommanderError, Option } from "commander";
+import { z } from "zod";
+import { LOG_LEVELS, formatJsonLine, setLogLevel, setLogSink } from "@fleetscore/logger";
+import { ExitCode } from "./exit-codes.js";
+import { RunArgs, runRunCommand } from "./run-command.js";
+import { StreamAnalyticsArgs, runStreamAnalyticsCommand } from "./stream-analytics-command.js";
+import { UsageError } from "./usage-error.js";
+
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  readonly abortSignal: AbortSignal;
+}
+
+const Env = z.object({ FLEETSCORE_LOG_LEVEL: z.enum(LOG_LEVELS).default("info") });
+
+/** Flags shared by `run` and `stream-analytics`: the windowing is configured once for both. */
+function windowingOptions(command: Command): Command {
+  return command
+    .option("--window <duration>", "tumbling window size (e.g. 5s, 1m)", "5s")
+    .option("--late-arrival <duration>", "late-arrival tolerance: arrival time - event time (Stream Analytics' default 5s)", "5s")
+    .option("--out-of-order <duration>", "out-of-order tolerance (Stream Analytics' default 0s)", "0s")
+    .addOption(new Option("--on-late <action>", "what happens to events beyond a tolerance: adjust their timestamp or drop them").choices(["adjust", "drop"]).default("adjust"));
+}
+
+/**
+ * The aggregator's command line. Returns the exit code instead of exiting so tests can run it in-process.
+ * Logs go to stderr as JSON lines; the human summary goes to stdout.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.Ok;
+  const program = new Command("fleetscore-aggregator")
+    .description("Aggregates sensor readings in tumbling windows (the Stream Analytics role) into SQL.")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  windowingOptions(
+    program
+      .command("run")
+      .description("Aggregate a source into SQL, continuing from the checkpoint saved in that database.")
+      .requiredOption("--from <source>", "readings CSV TS,Device,Sensor,Value (plain or .gz; replayed) or the simulator's local event log (a SQLite file, or eventlog:<file>)")
+      .requiredOption("--to <sql-url>", "sqlite:<file> | postgres://user@host:port/db | mssql://user@host:port/db (password: FLEETSCORE_SQL_PASSWORD or in the URL)"),
+  )
+    .option("--follow", "keep reading new readings until SIGINT/SIGTERM")
+    .option("--checkpoint <name>", "checkpoint name (default: aggregator:<source>)")
+    .option("--close-windows", "close the open windows at the end even for a log (a CSV replay always does)")
+    .option("--no-close-windows", "keep the open windows of a CSV replay in the checkpoint (more lines may be appended)")
+    .action(async (opts: Record<string, unknown>) => {
+      const args = RunArgs.safeParse(opts);
+      if (!args.success) throw new UsageError(`Invalid arguments:\n${formatFlagIssues(args.error)}`);
+      exitCode = await runRunCommand(args.data, io);
+    });
+
+  windowingOptions(
+    program
+      .command("stream-analytics")
+      .description("Write the Stream Analytics query and job settings computing the same windows (for a deployment on Azure).")
+      .requiredOption("--out <dir>", "folder for query.asaql and job-settings.json (e.g. infra/stream-analytics)"),
+  ).action(async (opts: Record<string, unknown>) => {
+    const args = StreamAnalyticsArgs.safeParse(opts);
+    if (!args.success) throw new UsageError(`Invalid arguments:\n${formatFlagIssues(args.error)}`);
+    exitCode = await runStreamAnalyticsCommand(args.data, io);
+  });
+
+  try {
+    const env = Env.safeParse(Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== "")));
+    if (!env.success) throw new UsageError(`Invalid configuration:\n${z.prettifyError(env.error)}`);
+    setLogLevel(env.data.FLEETSCORE_LOG_LEVEL);
+    setLogSink((record) => io.stderr.write(formatJsonLine(record) + "\n"));
+    if (argv.length === 0) {
+      io.stderr.write(program.helpInformation());
+      return ExitCode.Usage;
+    }
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    if (e instanceof UsageError) {
+      io.stderr.write(`error: ${e.message}\n`);
+      return ExitCode.Usage;
+    }
+    if ((e as Error).name === "AbortError" || io.abortSignal.aborted) {
+      io.stderr.write("interrupted: stopped after saving the last batch read\n");
+      return ExitCode.Interrupted;
+    }
+    io.stderr.write(`internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return ExitCode.Failed;
+  } finally {
+    setLogSink(undefined);
+  }
+}
+
+/** zod issues as `--flag-name: message`, one per line. */
+function formatFlagIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `  --${String(i.path[0] ?? "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`)
+    .join("\n");
+}

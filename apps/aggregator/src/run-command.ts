@@ -1,0 +1,97 @@
+import { createLogger } from "@fleetscore/logger";
+import {
+  isAggregateStoreError,
+  isAggregationError,
+  openAggregateStore,
+  runAggregation,
+  type AggregateStore,
+  type AggregationSummary,
+} from "@fleetscore/sql-aggregates";
+import { z } from "zod";
+import { ExitCode } from "./exit-codes.js";
+import { createProgressReporter } from "./progress.js";
+import { openReadingSource } from "./reading-source.js";
+import { UsageError } from "./usage-error.js";
+import { WindowingArgs, toWindowingOptions } from "./windowing-args.js";
+
+const log = createLogger("fleetscore:aggregator");
+
+export const RunArgs = WindowingArgs.extend({
+  from: z.string().min(1),
+  to: z.string().min(1),
+  follow: z.boolean().default(false),
+  checkpoint: z.string().min(1).max(400).optional(),
+  closeWindows: z.boolean().optional(),
+});
+export type RunArgs = z.infer<typeof RunArgs>;
+
+interface RunIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  readonly abortSignal: AbortSignal;
+}
+
+/** Runs `run`; returns the exit code. */
+export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode> {
+  const source = await openReadingSource(args.from).catch((e: unknown) => {
+    throw new UsageError(`--from: ${(e as Error).message}`, { cause: e });
+  });
+  let store: AggregateStore;
+  try {
+    store = await openAggregateStore(args.to, {
+      ...(io.env["FLEETSCORE_SQL_PASSWORD"] && { password: io.env["FLEETSCORE_SQL_PASSWORD"] }),
+      abortSignal: io.abortSignal,
+    });
+  } catch (e) {
+    await source.close();
+    if (isAggregateStoreError(e) && e.code === "InvalidLocation") throw new UsageError(`--to: ${e.message}`, { cause: e });
+    return failed(e, io);
+  }
+  const progress = createProgressReporter(io.stderr, { source: source.location, to: store.location });
+  const started = performance.now();
+  let summary: AggregationSummary;
+  try {
+    summary = await runAggregation({
+      source,
+      store,
+      windowing: toWindowingOptions(args),
+      ...(args.checkpoint && { checkpointName: args.checkpoint }),
+      follow: args.follow,
+      ...(args.closeWindows !== undefined && { closeWindowsAtEnd: args.closeWindows }),
+      abortSignal: io.abortSignal,
+      onProgress: progress.onProgress,
+      onMalformed: (m) => log.warning(`malformed reading set aside at ${m.where}: ${m.message}`, { source: source.location }),
+    });
+  } catch (e) {
+    progress.stop();
+    if (isAggregationError(e) || (e as Error).name === "ReadingsCsvError" || (e as Error).name === "EventLogError") {
+      throw new UsageError((e as Error).message, { cause: e });
+    }
+    if ((e as Error).name === "AbortError") throw e;
+    return failed(e, io);
+  } finally {
+    progress.stop();
+    await store.close();
+    await source.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const m = summary.metrics;
+  io.stdout.write(
+    [
+      `aggregated ${source.location} into ${store.location}${summary.resumedFrom ? ` (continued from ${summary.resumedFrom})` : ""}`,
+      `  readings ${summary.readings} (${Math.round(summary.readings / Math.max(seconds, 1e-3))}/s), malformed ${summary.malformed}, windows written ${summary.windowsWritten} in ${seconds.toFixed(2)} s`,
+      `  since the first run: accepted ${m.accepted}, duplicates ${m.duplicates}, late adjusted ${m.lateAdjusted}, late dropped ${m.lateDropped}, out of order adjusted ${m.outOfOrderAdjusted}, out of order dropped ${m.outOfOrderDropped}, windows ${m.windowsEmitted}`,
+      "",
+    ].join("\n"),
+  );
+  // Following ends with SIGINT/SIGTERM by design: everything read was saved, so it is a clean stop.
+  return ExitCode.Ok;
+}
+
+/** A failure at run time (e.g. the database went away): the checkpoint is intact, say so. */
+function failed(e: unknown, io: RunIo): ExitCode {
+  if (!isAggregateStoreError(e)) throw e;
+  io.stderr.write(`error: ${e.message}\nThe last checkpoint is intact: run the same command again to continue.\n`);
+  return ExitCode.Failed;
+}

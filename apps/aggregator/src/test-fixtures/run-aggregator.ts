@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createReadStream, existsSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { createGunzip } from "node:zlib";
+
+export const SHARED_FIXTURES = resolve(import.meta.dirname, "../../../../../shared/fixtures");
+export const SYNTHETIC_DATA = join(SHARED_FIXTURES, "synthetic-2k/sensor_data.csv.gz");
+/** The committed copy of the reference data (data/reference). */
+export const REFERENCE_DATA = resolve(import.meta.dirname, "../../../../data/reference/sensor_data.csv");
+/** The built CLI: the tests run exactly what users run. `nx run aggregator:test` builds it first. */
+export const AGGREGATOR_MAIN = resolve(import.meta.dirname, "../../dist/main.js");
+
+export interface AggregatorResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface StartedAggregator {
+  readonly child: ChildProcess;
+  readonly done: Promise<AggregatorResult>;
+}
+
+export function assertBuilt(): void {
+  if (!existsSync(AGGREGATOR_MAIN)) {
+    throw new Error(`${AGGREGATOR_MAIN} is missing: run \`npx nx run aggregator:build\` (nx run aggregator:test does it for you)`);
+  }
+}
+
+export function startAggregator(args: readonly string[], env: NodeJS.ProcessEnv = {}): StartedAggregator {
+  const child = spawn(process.execPath, [AGGREGATOR_MAIN, ...args], {
+    env: { PATH: process.env["PATH"], FLEETSCORE_LOG_LEVEL: "warning", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const done = new Promise<AggregatorResult>((resolvePromise, reject) => {
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+export function runAggregator(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<AggregatorResult> {
+  return startAggregator(args, env).done;
+}
+
+export function makeTempDir(prefix = "fleetscore-aggregator-"): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** A deterministic PRNG (mulberry32) so generated data is the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The first `rows` readings of synthetic-2k, made harder for the windowing: lines swapped with a
+ * neighbour up to `shuffleSpan` lines away (out of order by up to a few seconds) and every
+ * `duplicateEvery`-th line delivered a second time a little later.
+ */
+export async function writeMessyCsv(path: string, rows: number, options: { shuffleSpan?: number; duplicateEvery?: number; seed?: number } = {}): Promise<void> {
+  const lines: string[] = [];
+  const input = createInterface({ input: createReadStream(SYNTHETIC_DATA).pipe(createGunzip()), crlfDelay: Infinity });
+  let header = "";
+  for await (const line of input) {
+    if (!header) {
+      header = line;
+      continue;
+    }
+    lines.push(line);
+    if (lines.length >= rows) break;
+  }
+  input.close();
+  const random = seededRandom(options.seed ?? 7);
+  const span = options.shuffleSpan ?? 0;
+  if (span > 0) {
+    for (let i = 0; i < lines.length; i++) {
+      const j = Math.min(lines.length - 1, i + Math.floor(random() * span));
+      [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+    }
+  }
+  const out: string[] = [header];
+  for (let i = 0; i < lines.length; i++) {
+    out.push(lines[i]!);
+    if (options.duplicateEvery && i % options.duplicateEvery === 0 && i >= 10) out.push(lines[i - 10]!);
+  }
+  await writeFile(path, out.join("\n") + "\n");
+}

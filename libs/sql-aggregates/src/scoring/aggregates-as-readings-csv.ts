@@ -1,0 +1,63 @@
+import type { ModelKey, OperationOptions } from "@fleetscore/contracts";
+import type { LineSource } from "@fleetscore/readings-csv";
+import type { AggregateStore } from "../store/aggregate-store.js";
+
+export interface AggregatesAsReadingsCsvOptions extends OperationOptions {
+  /** Exclusive, epoch ms (like a window, a range excludes its start) ... */
+  readonly fromMs: number;
+  /** ... and includes its end: windows with fromMs < windowEnd <= toMs. */
+  readonly toMs: number;
+  /** Only these models. Default: all. */
+  readonly models?: readonly ModelKey[];
+  /** Bytes of CSV text per piece of the stream. Default 1 MiB. */
+  readonly pieceSizeInBytes?: number;
+}
+
+/** `YYYY-MM-DD HH:MM:SS.fff`, UTC: how the reference data writes TS. */
+export function formatReferenceTimestamp(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+/**
+ * The window means of a time range as a readings CSV (`TS,Device,Sensor,Value` with TS = the window's
+ * end, written like the reference data, and Value = the mean), streamed from the store a page at a time:
+ * the scorer scores it exactly as it scores a CSV file, with the same outputs.
+ */
+export function aggregatesAsReadingsCsv(store: AggregateStore, options: AggregatesAsReadingsCsvOptions): LineSource {
+  const location = `${store.location} windows (${new Date(options.fromMs).toISOString()}, ${new Date(options.toMs).toISOString()}]`;
+  return { location, stream: csvText(store, options) };
+}
+
+async function* csvText(store: AggregateStore, options: AggregatesAsReadingsCsvOptions): AsyncIterable<Uint8Array> {
+  const pieceSize = options.pieceSizeInBytes ?? 1 << 20;
+  yield Buffer.from("TS,Device,Sensor,Value\n", "latin1");
+  let lines: string[] = [];
+  let size = 0;
+  let lastEnd = Number.NaN;
+  let lastTs = "";
+  for await (const page of store.read({
+    fromMs: options.fromMs,
+    toMs: options.toMs,
+    ...(options.models && { models: options.models }),
+    ...(options.abortSignal && { abortSignal: options.abortSignal }),
+  })) {
+    for (const w of page) {
+      // Pages come ordered by window end: format each distinct end once.
+      if (w.windowEndMs !== lastEnd) {
+        lastEnd = w.windowEndMs;
+        lastTs = formatReferenceTimestamp(lastEnd);
+      }
+      // String(mean) is the shortest text that reads back as the same float64.
+      const line = `${lastTs},${w.deviceId},${w.sensorId},${String(w.mean)}\n`;
+      lines.push(line);
+      size += line.length;
+      if (size >= pieceSize) {
+        yield Buffer.from(lines.join(""), "latin1");
+        lines = [];
+        size = 0;
+      }
+    }
+  }
+  if (lines.length > 0) yield Buffer.from(lines.join(""), "latin1");
+}

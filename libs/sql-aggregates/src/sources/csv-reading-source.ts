@@ -1,0 +1,172 @@
+import { createReadStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseReadingTimestamp } from "@fleetscore/contracts";
+import { ReadingsCsvParser, latin1, readLineChunks } from "@fleetscore/readings-csv";
+import { AggregationError } from "../pipeline/aggregation-error.js";
+import type { TimedReading } from "../windowing/types.js";
+import type { MalformedReading, ReadReadingsOptions, ReadingBatch, ReadingSource } from "./reading-source.js";
+
+const LF = 0x0a;
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+/** Malformed rows reported per batch; all are counted. */
+const MAX_MALFORMED_PER_BATCH = 100;
+
+/** Position in a CSV: data bytes consumed after the header line, and data lines consumed (for messages). */
+interface CsvPosition {
+  readonly offset: number;
+  readonly line: number;
+}
+
+/**
+ * Replays a readings CSV (`TS,Device,Sensor,Value`, plain or gzip) as the aggregator's source: one batch
+ * per chunk of whole lines (about 2 MiB). A CSV has no arrival times, so each reading's arrival time is
+ * its event time: the late-arrival policy never applies, the out-of-order policy does.
+ *
+ * Positions are byte offsets into the data: a plain file resumes by seeking there, a gzip file by reading
+ * up to it. `follow` (plain files only) waits for lines appended to the file, as `tail -f`; a last line
+ * without its newline is then left for the next poll, in case it is still being written.
+ */
+export function csvReadingSource(path: string): ReadingSource {
+  return {
+    location: path,
+    finite: true,
+    close: async () => undefined,
+    read: (from, options) => readCsv(path, from === undefined ? { offset: 0, line: 0 } : parseCsvPosition(from, path), options ?? {}),
+  };
+}
+
+async function* readCsv(path: string, start: CsvPosition, options: ReadReadingsOptions): AsyncIterable<ReadingBatch> {
+  const { abortSignal, follow = false } = options;
+  const head = await inspectCsv(path);
+  if (follow && head.gzipped) throw new AggregationError(`--follow needs a plain CSV; ${path} is gzip`, "InvalidSource");
+  let position = start;
+  for (;;) {
+    const input =
+      head.gzipped || position.offset === 0
+        ? path
+        : {
+            // The header line, then the file from where the last run stopped.
+            stream: concatStreams([head.headerLine], createReadStream(path, { start: head.dataStart + position.offset })),
+            location: path,
+          };
+    const { header, chunks } = await readLineChunks(input, abortSignal ? { abortSignal } : {});
+    let skip = head.gzipped ? position.offset : 0;
+    for await (const chunk of chunks) {
+      let bytes = chunk.bytes;
+      if (skip > 0) {
+        // Gzip: read up to the saved offset (always a line boundary) and drop what was aggregated before.
+        const n = Math.min(skip, bytes.length);
+        skip -= n;
+        bytes = bytes.subarray(n);
+        if (bytes.length === 0) continue;
+      }
+      if (follow && bytes[bytes.length - 1] !== LF) {
+        const lastLf = bytes.lastIndexOf(LF);
+        if (lastLf < 0) break;
+        bytes = bytes.subarray(0, lastLf + 1);
+      }
+      const batch = parseChunk(bytes, header.columns, path, header.lines, position);
+      position = { offset: position.offset + bytes.length, line: position.line + batch.lines };
+      yield { readings: batch.readings, malformed: batch.malformed, malformedCount: batch.malformedCount, position: formatCsvPosition(position) };
+    }
+    if (skip > 0) {
+      throw new AggregationError(`Checkpoint position ${start.offset} is past the end of ${path}: was the file replaced?`, "InvalidSource");
+    }
+    if (!follow) return;
+    // Wait for the file to grow.
+    for (;;) {
+      await sleep(options.pollIntervalInMs ?? 500, undefined, abortSignal ? { signal: abortSignal } : {});
+      const size = (await stat(path)).size;
+      if (size < head.dataStart + position.offset) {
+        throw new AggregationError(`${path} shrank below the position already aggregated (${position.offset} data bytes): was it replaced?`, "InvalidSource");
+      }
+      if (size > head.dataStart + position.offset) break;
+    }
+  }
+}
+
+/** Parses one chunk of whole lines into readings; malformed rows are counted and described. */
+function parseChunk(
+  bytes: Uint8Array,
+  columns: Int32Array,
+  path: string,
+  headerLines: number,
+  at: CsvPosition,
+): { readings: TimedReading[]; malformed: MalformedReading[]; malformedCount: number; lines: number } {
+  const readings: TimedReading[] = [];
+  const malformed: MalformedReading[] = [];
+  let malformedCount = 0;
+  // Readings come sorted by time, many to a timestamp: parse each distinct timestamp text once.
+  let lastTsText = "";
+  let lastTsMs = Number.NaN;
+  const parser = new ReadingsCsvParser(
+    {
+      row(buf, f, value) {
+        const tsText = latin1(buf, f[0]!, f[1]!);
+        if (tsText !== lastTsText) {
+          lastTsText = tsText;
+          lastTsMs = parseReadingTimestamp(tsText);
+        }
+        readings.push({
+          deviceId: latin1(buf, f[2]!, f[3]!),
+          sensorId: latin1(buf, f[4]!, f[5]!),
+          eventTimeMs: lastTsMs,
+          arrivalTimeMs: lastTsMs,
+          value,
+        });
+      },
+      malformed(line, message) {
+        if (malformedCount++ < MAX_MALFORMED_PER_BATCH) malformed.push({ where: `${path}:${headerLines + at.line + line}`, message });
+      },
+    },
+    { columns },
+  );
+  parser.push(bytes);
+  parser.end();
+  return { readings, malformed, malformedCount, lines: parser.lines };
+}
+
+function formatCsvPosition(p: CsvPosition): string {
+  return `csv:${p.offset}:${p.line}`;
+}
+
+function parseCsvPosition(text: string, path: string): CsvPosition {
+  const m = /^csv:(\d+):(\d+)$/.exec(text);
+  if (!m) throw new AggregationError(`Checkpoint position "${text}" is not a CSV position (csv:<offset>:<line>) for ${path}`, "InvalidSource");
+  return { offset: Number(m[1]), line: Number(m[2]) };
+}
+
+/** Gzip or not, and for plain files the header line and where the data starts. */
+async function inspectCsv(path: string): Promise<{ gzipped: boolean; headerLine: Uint8Array; dataStart: number }> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new AggregationError(code === "ENOENT" ? `Data file ${path} does not exist` : `Cannot open ${path}: ${(e as Error).message}`, "InvalidSource", { cause: e });
+  }
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    const head = buf.subarray(0, bytesRead);
+    if (bytesRead >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) return { gzipped: true, headerLine: new Uint8Array(0), dataStart: 0 };
+    // The header is the first non-blank line (as readLineChunks reads it).
+    let start = 0;
+    for (let nl = head.indexOf(LF); nl >= 0; nl = head.indexOf(LF, start)) {
+      const text = head.subarray(start, nl).toString("latin1").replace(/^\xEF\xBB\xBF/, "").trim();
+      if (text !== "") return { gzipped: false, headerLine: head.subarray(start, nl + 1), dataStart: nl + 1 };
+      start = nl + 1;
+    }
+    // No complete header line within the first MiB (or an empty file): readLineChunks reports it.
+    return { gzipped: false, headerLine: head.subarray(0, bytesRead), dataStart: bytesRead };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* concatStreams(first: readonly Uint8Array[], rest: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  yield* first;
+  yield* rest;
+}
