@@ -160,7 +160,7 @@ describe("scorer score (built CLI, end to end)", () => {
 
   it("exits 2 with a message naming the flag or file on usage and input errors", async () => {
     const cases: Array<[string[], RegExp]> = [
-      [["score", "--models", REFERENCE_MODELS, "--out", tmp], /--data <file>/],
+      [["score", "--models", REFERENCE_MODELS, "--out", tmp], /--data <file\|url>/],
       [["score", "--models", REFERENCE_MODELS, "--data", join(tmp, "missing.csv"), "--out", tmp], /--data: Data file .*missing\.csv does not exist/],
       [["score", "--models", join(tmp, "no-models"), "--data", REFERENCE_DATA, "--out", tmp], /--models: Model folder .*no-models does not exist/],
       [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--engine", "gpu"], /--engine.*gpu.*auto, onnx, ts/],

@@ -19,6 +19,8 @@ import {
 import { readFile } from "node:fs/promises";
 import { EngineChoice, RunId, RunManifest } from "@fleetscore/contracts";
 import { isModelStoreError } from "@fleetscore/model-store";
+import type { LineSource } from "@fleetscore/readings-csv";
+import { aggregatesAsReadingsCsv, isAggregateStoreError, isSqlUrl, openAggregateStore } from "@fleetscore/sql-aggregates";
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
 import { UsageError } from "./usage-error.js";
@@ -43,6 +45,9 @@ export const ScoreArgs = z.object({
   resume: z.boolean().default(false),
   maxFailedModels: z.string().superRefine(refineWith(parseFailureThreshold)).default("0"),
   retries: z.coerce.number().int().min(0).max(20).default(3),
+  /** With a SQL `--data`: the range of window ends, (from, to]. */
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
 });
 export type ScoreArgs = z.infer<typeof ScoreArgs>;
 
@@ -72,13 +77,13 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
   const runId = args.runId ?? defaultRunId(now());
   const started = performance.now();
   let manifest: RunManifest;
-  const data = await localDataFile(args.data, ctx);
+  const data = await openData(args, ctx);
   try {
     const output = await openRunOutput(args.out, runId, args.retries, ctx);
     manifest = await scoreBatch({
       runId,
-      data: data.path,
-      dataLocation: args.data,
+      data: data.input,
+      dataLocation: data.location,
       models: args.models,
       modelStoreOptions: { ...(ctx.env && { env: ctx.env }), ...(modelCacheDir(args.models, ctx) && { cacheDir: modelCacheDir(args.models, ctx)! }) },
       engine: args.engine,
@@ -141,6 +146,40 @@ async function openRunOutput(out: string, runId: string, retries: number, ctx: S
  * `--data`: a local file as it is, or a blob URL downloaded (streamed) to a temporary file first, since
  * the scorer reads its data file twice over (gzip detection, then the stream).
  */
+interface ScoreData {
+  readonly input: string | LineSource;
+  readonly location: string;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * `--data`: a CSV file, a CSV blob (streamed to a temp file first), or a SQL database of window
+ * aggregates (`sqlite:`, `postgres://`, `mssql://`) read for `--from`/`--to` as a CSV of window means.
+ */
+async function openData(args: ScoreArgs, ctx: ScoreCommandContext): Promise<ScoreData> {
+  if (isSqlUrl(args.data)) return openSqlData(args, ctx);
+  if (args.from || args.to) throw new UsageError("--from/--to select windows of a SQL --data (sqlite:, postgres://, mssql://); a CSV is scored whole");
+  const file = await localDataFile(args.data, ctx);
+  return { input: file.path, location: args.data, cleanup: file.cleanup };
+}
+
+async function openSqlData(args: ScoreArgs, ctx: ScoreCommandContext): Promise<ScoreData> {
+  if (!args.from || !args.to) throw new UsageError("--data is a SQL database: give the window range with --from <iso> --to <iso>");
+  const fromMs = Date.parse(args.from);
+  const toMs = Date.parse(args.to);
+  if (!(fromMs < toMs)) throw new UsageError(`--from ${args.from} must be before --to ${args.to}`);
+  const password = ctx.env?.["FLEETSCORE_SQL_PASSWORD"];
+  let store;
+  try {
+    store = await openAggregateStore(args.data, { ...(password && { password }), migrate: false, abortSignal: ctx.abortSignal });
+  } catch (e) {
+    if (isAggregateStoreError(e)) throw new UsageError(`--data: ${e.message}`, { cause: e });
+    throw e;
+  }
+  const source = aggregatesAsReadingsCsv(store, { fromMs, toMs, abortSignal: ctx.abortSignal });
+  return { input: source, location: source.location, cleanup: () => store.close() };
+}
+
 async function localDataFile(data: string, ctx: ScoreCommandContext): Promise<{ path: string; cleanup: () => Promise<void> }> {
   if (!/^https?:\/\//i.test(data)) return { path: data, cleanup: async () => undefined };
   const url = new URL(data);
@@ -188,6 +227,7 @@ async function readRowsPerModel(path: string): Promise<Map<string, number>> {
 /** Input and location errors become usage errors naming the flag; anything else stays internal. */
 function asUsageError(e: unknown): unknown {
   if (isModelStoreError(e)) return new UsageError(`--models: ${e.message}`, { cause: e });
+  if (isAggregateStoreError(e) && e.code !== "Unavailable") return new UsageError(`--data: ${e.message}`, { cause: e });
   if (isBatchScoringError(e)) {
     const flag = e.message.startsWith("Data file") ? "--data" : e.message.startsWith("Model store") ? "--models" : "--out";
     return new UsageError(`${flag}: ${e.message}`, { cause: e });

@@ -1,0 +1,75 @@
+import { readFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { csvReadingSource, openAggregateStore, runAggregation } from "@fleetscore/sql-aggregates";
+import { startTestPostgres, type TestPostgres } from "@fleetscore/sql-aggregates/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REFERENCE_DATA, REFERENCE_MODELS, assertBuilt, makeTempDir, runScorer } from "./test-fixtures/run-scorer.js";
+
+/** Aggregates the reference data in 5 s windows into a database (one window per row). */
+async function aggregateReference(url: string): Promise<void> {
+  const store = await openAggregateStore(url);
+  try {
+    await runAggregation({ source: csvReadingSource(REFERENCE_DATA), store });
+  } finally {
+    await store.close();
+  }
+}
+
+async function predictions(dir: string): Promise<Map<string, string>> {
+  const files = (await readdir(dir)).filter((f) => f.startsWith("preds_")).sort();
+  return new Map(await Promise.all(files.map(async (f) => [f, await readFile(join(dir, f), "latin1")] as const)));
+}
+
+let pg: TestPostgres;
+let out: string;
+let sqlite: string;
+beforeAll(async () => {
+  assertBuilt();
+  out = await makeTempDir();
+  sqlite = `sqlite:${join(out, "aggregates.db")}`;
+  pg = await startTestPostgres();
+  await Promise.all([aggregateReference(sqlite), aggregateReference(pg.url)]);
+  const csv = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", out, "--run-id", "from-csv"]);
+  expect(csv.code).toBe(0);
+}, 120_000);
+afterAll(async () => {
+  await pg?.dispose();
+});
+
+describe("score --data <sql url> --from --to", () => {
+  it.each([
+    ["SQLite", () => sqlite],
+    ["PostgreSQL", () => pg.url],
+  ])("scores the window means in %s with the same prediction files as the CSV they came from", async (_, url) => {
+    const runId = `from-${_.toLowerCase()}`;
+    const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", url(), "--from", "2018-08-28T00:00:00Z", "--to", "2018-08-30T00:00:00Z", "--out", out, "--run-id", runId]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/rows: 17,768 read, 0 malformed, 17,768 scored, 6,757 anomalies/);
+    const fromSql = await predictions(join(out, runId));
+    expect(fromSql.size).toBe(15);
+    expect(fromSql).toEqual(await predictions(join(out, "from-csv")));
+    const manifest = JSON.parse(await readFile(join(out, runId, "_manifest.json"), "utf8"));
+    expect(manifest.input.data).toMatch(/windows \(2018-08-28T00:00:00.000Z, 2018-08-30T00:00:00.000Z\]/);
+    expect(manifest.input.data).not.toMatch(/password/);
+  }, 60_000);
+
+  it("scores only the windows ending in (from, to]", async () => {
+    const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", sqlite, "--from", "2018-08-28T23:00:05Z", "--to", "2018-08-28T23:01:00Z", "--out", out, "--run-id", "range"]);
+    expect(r.code).toBe(0);
+    const rows = [...(await predictions(join(out, "range"))).values()].flatMap((text) => text.trim().split("\n").slice(1));
+    const times = new Set(rows.map((l) => l.split(",")[0]));
+    // 23:00:05 is excluded (the range excludes its start), 23:01:00 included: 11 window ends.
+    expect([...times].sort()).toEqual(Array.from({ length: 11 }, (_, i) => `2018-08-28 23:00:${String(10 + 5 * i).padStart(2, "0")}.000`.replace("23:00:60", "23:01:00")));
+  });
+
+  it("needs --from and --to with a SQL --data, refuses them with a CSV, and names a missing database", async () => {
+    const noRange = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", sqlite, "--out", out]);
+    expect(noRange.code).toBe(2);
+    expect(noRange.stderr).toMatch(/--from <iso> --to <iso>/);
+    const csvRange = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--from", "2018-08-28T00:00:00Z", "--to", "2018-08-29T00:00:00Z", "--out", out]);
+    expect(csvRange.code).toBe(2);
+    const missing = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", `sqlite:${join(out, "nope.db")}`, "--from", "2018-08-28T00:00:00Z", "--to", "2018-08-29T00:00:00Z", "--out", out]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--data: .*nope\.db/);
+  });
+});
