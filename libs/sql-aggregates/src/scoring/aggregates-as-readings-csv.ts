@@ -52,7 +52,7 @@ async function* csvText(store: AggregateStore, options: AggregatesAsReadingsCsvO
         lastTs = formatReferenceTimestamp(lastEnd);
       }
       // String(mean) is the shortest text that reads back as the same float64.
-      size += piece.latin1Write(`${lastTs},${w.deviceId},${w.sensorId},${String(w.mean)}\n`, size);
+      size += piece.write(`${lastTs},${w.deviceId},${w.sensorId},${String(w.mean)}\n`, size, "latin1");
       if (size >= pieceSize) {
         yield piece.subarray(0, size);
         piece = Buffer.allocUnsafe(pieceSize + margin);
