@@ -14,6 +14,7 @@ import {
   parseShardSpec,
   scoreBatch,
   type BatchProgress,
+  type DataForModels,
   type RunOutput,
 } from "@fleetscore/batch-scoring";
 import { readFile } from "node:fs/promises";
@@ -147,7 +148,7 @@ async function openRunOutput(out: string, runId: string, retries: number, ctx: S
  * the scorer reads its data file twice over (gzip detection, then the stream).
  */
 interface ScoreData {
-  readonly input: string | LineSource;
+  readonly input: string | LineSource | DataForModels;
   readonly location: string;
   cleanup(): Promise<void>;
 }
@@ -176,8 +177,9 @@ async function openSqlData(args: ScoreArgs, ctx: ScoreCommandContext): Promise<S
     if (isAggregateStoreError(e)) throw new UsageError(`--data: ${e.message}`, { cause: e });
     throw e;
   }
-  const source = aggregatesAsReadingsCsv(store, { fromMs, toMs, abortSignal: ctx.abortSignal });
-  return { input: source, location: source.location, cleanup: () => store.close() };
+  // A shard reads only the windows of its own models (the store filters in SQL).
+  const input: DataForModels = (models) => aggregatesAsReadingsCsv(store, { fromMs, toMs, ...(models && { models }), abortSignal: ctx.abortSignal });
+  return { input, location: aggregatesAsReadingsCsv(store, { fromMs, toMs }).location, cleanup: () => store.close() };
 }
 
 async function localDataFile(data: string, ctx: ScoreCommandContext): Promise<{ path: string; cleanup: () => Promise<void> }> {

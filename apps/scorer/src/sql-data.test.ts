@@ -53,6 +53,22 @@ describe("score --data <sql url> --from --to", () => {
     expect(manifest.input.data).not.toMatch(/password/);
   }, 60_000);
 
+  it("shards read only their own models' windows, and together give the files of the unsharded run", async () => {
+    const runId = "sharded";
+    const range = ["--from", "2018-08-28T00:00:00Z", "--to", "2018-08-30T00:00:00Z"];
+    const shards = await Promise.all(
+      [0, 1, 2].map((i) => runScorer(["score", "--models", REFERENCE_MODELS, "--data", sqlite, ...range, "--out", out, "--run-id", runId, "--shard", `${i}/3`])),
+    );
+    for (const r of shards) expect(r.code).toBe(0);
+    const rowsRead = await Promise.all(
+      [0, 1, 2].map(async (i) => JSON.parse(await readFile(join(out, runId, `_manifest.shard-${i}-of-3.json`), "utf8")).input.rows as number),
+    );
+    // Each shard read its models' rows only: together exactly the table, none twice.
+    expect(rowsRead.every((n) => n > 0 && n < 17_768)).toBe(true);
+    expect(rowsRead.reduce((a, b) => a + b, 0)).toBe(17_768);
+    expect(await predictions(join(out, runId))).toEqual(await predictions(join(out, "from-csv")));
+  }, 60_000);
+
   it("scores only the windows ending in (from, to]", async () => {
     const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", sqlite, "--from", "2018-08-28T23:00:05Z", "--to", "2018-08-28T23:01:00Z", "--out", out, "--run-id", "range"]);
     expect(r.code).toBe(0);

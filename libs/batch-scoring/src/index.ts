@@ -1,5 +1,5 @@
 export { scoreBatch } from "./score-batch.js";
-export type { ScoreBatchOptions, BatchProgress } from "./score-batch.js";
+export type { ScoreBatchOptions, BatchProgress, DataForModels } from "./score-batch.js";
 export { finalizeRun } from "./run/finalize-run.js";
 export type { FinalizeRunOptions } from "./run/finalize-run.js";
 export { FolderRunOutput } from "./folder-run-output.js";

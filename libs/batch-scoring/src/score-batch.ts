@@ -7,6 +7,7 @@ import {
   shardManifestFileName,
   type EngineChoice,
   type MalformedRowSample,
+  type ModelKey,
   type ModelRunResult,
   type OperationOptions,
 } from "@fleetscore/contracts";
@@ -34,10 +35,20 @@ export interface BatchProgress {
   readonly modelsTotal: number;
 }
 
+/**
+ * Data that can be narrowed to a set of models, e.g. window aggregates in SQL. A shard (`shard.count > 1`)
+ * asks only for the models it scores, so n machines sharing a run each read 1/n of the rows; an unsharded
+ * run asks for everything (`undefined`), so pairs without a model are still counted in the manifest.
+ */
+export type DataForModels = (models: readonly ModelKey[] | undefined) => LineSource;
+
 export interface ScoreBatchOptions extends OperationOptions {
   readonly runId: string;
-  /** Path of the readings CSV (plain or gzip), or CSV text streamed from elsewhere (e.g. a SQL table). */
-  readonly data: string | LineSource;
+  /**
+   * Path of the readings CSV (plain or gzip), CSV text streamed from elsewhere, or a source that can be
+   * narrowed to the models scored (a SQL table: see {@link DataForModels}).
+   */
+  readonly data: string | LineSource | DataForModels;
   /** Where the data came from, for the manifest and messages when `data` is a local copy (e.g. of a blob). */
   readonly dataLocation?: string;
   /** Location of the model store (see `openModelStore`: a folder, a versioned store, `<location>@<version>`). */
@@ -121,8 +132,12 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
   logger.info("run planned", { ...log, models: entries.length, shardModels: mine.length, resumed: resumed.length, workers });
 
   const progress = { bytesRead: 0, totalBytes: 0, rowsDone: 0 };
-  const dataLocation = options.dataLocation ?? (typeof options.data === "string" ? options.data : options.data.location);
-  const { header, chunks } = await readLineChunks(options.data, {
+  const data = typeof options.data === "function" ? options.data(shard.count > 1 ? toScore : undefined) : options.data;
+  const dataLocation = options.dataLocation ?? (typeof data === "string" ? data : data.location);
+  if (typeof options.data === "function" && shard.count > 1) {
+    logger.info("reading only this shard's models: pairs without a model are not reported by a sharded run", { ...log, data: dataLocation });
+  }
+  const { header, chunks } = await readLineChunks(data, {
     ...signalOpt,
     ...(options.chunkSizeInBytes && { chunkSizeInBytes: options.chunkSizeInBytes }),
     onFileSize: (total) => (progress.totalBytes = total),
