@@ -4,7 +4,7 @@ import { LOG_LEVELS, formatJsonLine, setLogLevel, setLogSink } from "@fleetscore
 import { ExitCode } from "./exit-codes.js";
 import { RunArgs, runRunCommand } from "./run-command.js";
 import { StreamAnalyticsArgs, runStreamAnalyticsCommand } from "./stream-analytics-command.js";
-import { UsageError } from "./usage-error.js";
+import { UsageError, parseFlags } from "@fleetscore/cli-support";
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
@@ -47,9 +47,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--close-windows", "close the open windows at the end even for a log (a CSV replay always does)")
     .option("--no-close-windows", "keep the open windows of a CSV replay in the checkpoint (more lines may be appended)")
     .action(async (opts: Record<string, unknown>) => {
-      const args = RunArgs.safeParse(opts);
-      if (!args.success) throw new UsageError(`Invalid arguments:\n${formatFlagIssues(args.error)}`);
-      exitCode = await runRunCommand(args.data, io);
+      const args = parseFlags(RunArgs, opts);
+      exitCode = await runRunCommand(args, io);
     });
 
   windowingOptions(
@@ -58,9 +57,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       .description("Write the Stream Analytics query and job settings computing the same windows (for a deployment on Azure).")
       .requiredOption("--out <dir>", "folder for query.asaql and job-settings.json (e.g. infra/stream-analytics)"),
   ).action(async (opts: Record<string, unknown>) => {
-    const args = StreamAnalyticsArgs.safeParse(opts);
-    if (!args.success) throw new UsageError(`Invalid arguments:\n${formatFlagIssues(args.error)}`);
-    exitCode = await runStreamAnalyticsCommand(args.data, io);
+    const args = parseFlags(StreamAnalyticsArgs, opts);
+    exitCode = await runStreamAnalyticsCommand(args, io);
   });
 
   try {
@@ -91,9 +89,3 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** zod issues as `--flag-name: message`, one per line. */
-function formatFlagIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => `  --${String(i.path[0] ?? "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`)
-    .join("\n");
-}

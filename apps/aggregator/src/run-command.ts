@@ -11,7 +11,7 @@ import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
 import { createProgressReporter } from "./progress.js";
 import { openReadingSource } from "./reading-source.js";
-import { UsageError } from "./usage-error.js";
+import { UsageError } from "@fleetscore/cli-support";
 import { WindowingArgs, toWindowingOptions } from "./windowing-args.js";
 
 const log = createLogger("fleetscore:aggregator");

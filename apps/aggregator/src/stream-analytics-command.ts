@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { streamAnalyticsJobSettings, streamAnalyticsQuery } from "@fleetscore/sql-aggregates";
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
-import { UsageError } from "./usage-error.js";
+import { UsageError } from "@fleetscore/cli-support";
 import { WindowingArgs, toWindowingOptions } from "./windowing-args.js";
 
 export const StreamAnalyticsArgs = WindowingArgs.extend({ out: z.string().min(1) });

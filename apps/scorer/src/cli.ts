@@ -1,12 +1,11 @@
 import { Command, CommanderError, Option } from "commander";
-import { z } from "zod";
 import { formatJsonLine, setLogLevel, setLogSink } from "@fleetscore/logger";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { ExitCode } from "./exit-codes.js";
 import { createProgressReporter } from "./progress.js";
 import { ModelsListArgs, ModelsPushArgs, runModelsListCommand, runModelsPushCommand } from "./models-command.js";
 import { FinalizeArgs, ScoreArgs, runFinalizeCommand, runScoreCommand } from "./score-command.js";
-import { UsageError } from "./usage-error.js";
+import { UsageError, parseFlags } from "@fleetscore/cli-support";
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
@@ -45,11 +44,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--max-failed-models <n|p%>", "fail the run (exit 3) when more models than this fail", "0")
     .option("--retries <n>", "attempts after the first for transient I/O errors (exponential backoff)", "3")
     .action(async (opts: Record<string, unknown>) => {
-      const args = ScoreArgs.safeParse(opts);
-      if (!args.success) throw new UsageError(`Invalid arguments:\n${formatFlagIssues(args.error)}`);
-      const progress = createProgressReporter(io.stderr, { runId: args.data.runId });
+      const args = parseFlags(ScoreArgs, opts);
+      const progress = createProgressReporter(io.stderr, { runId: args.runId });
       try {
-        exitCode = await runScoreCommand(args.data, {
+        exitCode = await runScoreCommand(args, {
           stdout: io.stdout,
           env: io.env,
           ...(config?.modelCacheDir && { modelCacheDir: config.modelCacheDir }),
@@ -68,9 +66,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .requiredOption("--out <dir>", "output folder holding <run-id>/")
     .requiredOption("--run-id <id>", "the run to finalize")
     .action(async (opts: Record<string, unknown>) => {
-      const args = FinalizeArgs.safeParse(opts);
-      if (!args.success) throw new UsageError(`Invalid arguments:\n${formatFlagIssues(args.error)}`);
-      exitCode = await runFinalizeCommand(args.data, { stdout: io.stdout, abortSignal: io.abortSignal });
+      const args = parseFlags(FinalizeArgs, opts);
+      exitCode = await runFinalizeCommand(args, { stdout: io.stdout, abortSignal: io.abortSignal });
     });
 
   const models = program.command("models").description("Publish and list versions of a model store (a folder or an Azure Blob container URL).");
@@ -81,18 +78,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .requiredOption("--to <location>", "model store: a folder or http(s)://<account>/<container>[/<prefix>]")
     .option("--version <id>", "version id (default: v<UTC time>-<6 hex>)")
     .action(async (opts: Record<string, unknown>) => {
-      const args = ModelsPushArgs.safeParse(opts);
-      if (!args.success) throw new UsageError(`Invalid arguments:\n${formatFlagIssues(args.error)}`);
-      exitCode = await runModelsPushCommand(args.data, { stdout: io.stdout, env: io.env, abortSignal: io.abortSignal });
+      const args = parseFlags(ModelsPushArgs, opts);
+      exitCode = await runModelsPushCommand(args, { stdout: io.stdout, env: io.env, abortSignal: io.abortSignal });
     });
   models
     .command("list")
     .description("List the versions of a model store, newest first, marking the current one.")
     .requiredOption("--store <location>", "model store: a folder or http(s)://<account>/<container>[/<prefix>]")
     .action(async (opts: Record<string, unknown>) => {
-      const args = ModelsListArgs.safeParse(opts);
-      if (!args.success) throw new UsageError(`Invalid arguments:\n${formatFlagIssues(args.error)}`);
-      exitCode = await runModelsListCommand(args.data, { stdout: io.stdout, env: io.env, abortSignal: io.abortSignal });
+      const args = parseFlags(ModelsListArgs, opts);
+      exitCode = await runModelsListCommand(args, { stdout: io.stdout, env: io.env, abortSignal: io.abortSignal });
     });
 
   try {
@@ -125,9 +120,3 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** zod issues as `--flag-name: message`, one per line. */
-function formatFlagIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => `  --${String(i.path[0] ?? "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`)
-    .join("\n");
-}

@@ -1,15 +1,6 @@
 #!/usr/bin/env node
+import { runMain } from "@fleetscore/cli-support";
 import { runCli } from "./cli.js";
 
-// One AbortController for the process: SIGINT/SIGTERM stop taking work and the run exits non-zero.
-const controller = new AbortController();
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => controller.abort());
-}
-
-process.exitCode = await runCli(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  abortSignal: controller.signal,
-});
+// SIGINT/SIGTERM stop taking work and the run exits non-zero (see runMain).
+await runMain(runCli);

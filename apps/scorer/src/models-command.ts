@@ -1,7 +1,7 @@
 import { isModelStoreError, listModelVersions, pushModelVersion } from "@fleetscore/model-store";
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
-import { UsageError } from "./usage-error.js";
+import { UsageError } from "@fleetscore/cli-support";
 
 export const ModelsPushArgs = z.object({
   from: z.string().min(1),

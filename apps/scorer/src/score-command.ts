@@ -24,7 +24,7 @@ import type { LineSource } from "@fleetscore/readings-csv";
 import { aggregatesAsReadingsCsv, isAggregateStoreError, isSqlUrl, openAggregateStore } from "@fleetscore/sql-aggregates";
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
-import { UsageError } from "./usage-error.js";
+import { UsageError } from "@fleetscore/cli-support";
 
 const refineWith = (parse: (v: string) => unknown) => (v: string, ctx: z.RefinementCtx) => {
   try {

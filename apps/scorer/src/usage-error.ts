@@ -1,4 +1,0 @@
-/** A bad flag or input file: exit code 2, message shown as is. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}

@@ -1,0 +1,25 @@
+/** What a CLI gets from its process: streams, environment, and a signal aborted by SIGINT/SIGTERM. */
+export interface ProcessIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  readonly abortSignal: AbortSignal;
+}
+
+/**
+ * The body of an app's `main.ts`: one AbortController for the process (SIGINT/SIGTERM abort it, so the
+ * command stops taking work and cleans up), then the exit code the command returns. Commands return exit
+ * codes instead of calling `process.exit`, so tests run them in-process.
+ */
+export async function runMain(run: (argv: readonly string[], io: ProcessIo) => Promise<number>): Promise<void> {
+  const controller = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => controller.abort());
+  }
+  process.exitCode = await run(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    abortSignal: controller.signal,
+  });
+}
