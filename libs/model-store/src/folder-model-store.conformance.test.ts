@@ -18,6 +18,6 @@ describeModelStore(
 
 it("describeModelStore says how to pass the framework hooks when they are missing", () => {
   expect(() => describeModelStore("x", async () => FolderModelStore.create(REFERENCE_MODELS), undefined as never)).toThrow(
-    /pass \{ framework: \{ describe, it, expect \} \}/,
+    /options.framework is missing[\s\S]*\{ framework: \{ describe, it, expect \}/,
   );
 });

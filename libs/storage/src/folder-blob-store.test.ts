@@ -8,7 +8,7 @@ import { describeBlobStore } from "./testing/index.js";
 describeBlobStore("folder", async () => FolderBlobStore.create(await makeTempDir()), { framework: { describe, it, expect } });
 
 it("describeBlobStore says how to pass the framework hooks when they are missing", () => {
-  expect(() => describeBlobStore("x", async () => FolderBlobStore.create("."), undefined as never)).toThrow(/pass \{ framework: \{ describe, it, expect \} \}/);
+  expect(() => describeBlobStore("x", async () => FolderBlobStore.create("."), undefined as never)).toThrow(/options.framework is missing[\s\S]*\{ framework: \{ describe, it, expect \}/);
 });
 
 describe("FolderBlobStore", () => {

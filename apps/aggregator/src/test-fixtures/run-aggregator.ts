@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
+import { seededRandom } from "@fleetscore/test-support";
 
 export const SHARED_FIXTURES = resolve(import.meta.dirname, "../../../../../shared/fixtures");
 export const SYNTHETIC_DATA = join(SHARED_FIXTURES, "synthetic-2k/sensor_data.csv.gz");
@@ -55,17 +56,6 @@ export function makeTempDir(prefix = "fleetscore-aggregator-"): Promise<string> 
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-/** A deterministic PRNG (mulberry32) so generated data is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The first `rows` readings of synthetic-2k, made harder for the windowing: lines swapped with a

@@ -1,18 +1,11 @@
+import { requireTestFramework, type TestFramework as BaseTestFramework } from "@fleetscore/test-support";
 import { createHash } from "node:crypto";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { ModelStore } from "../model-store.js";
 
-/** The parts of a test framework the suite needs (vitest's, jest's or mocha+chai's fit). */
-export interface TestFramework {
-  describe(name: string, fn: () => void): void;
-  it(name: string, fn: () => Promise<void>, timeoutInMs?: number): void;
-  expect: (actual: unknown, message?: string) => {
-    toBe(expected: unknown): void;
-    toEqual(expected: unknown): void;
-    toBeDefined(): void;
-  };
-}
+/** The test-framework hooks the suite needs (vitest's, jest's or mocha+chai's fit). */
+export type TestFramework = BaseTestFramework<{ toBe(expected: unknown): void; toEqual(expected: unknown): void; toBeDefined(): void }>;
 
 /** A model file to seed the store with, in the seed naming (`model_<D>_<S>.onnx` / `.json`). */
 export interface SeedFile {
@@ -43,13 +36,7 @@ export function describeModelStore(
   createStore: (files: readonly SeedFile[]) => Promise<ModelStore>,
   options: DescribeModelStoreOptions,
 ): void {
-  const framework = options?.framework;
-  if (!framework || typeof framework.describe !== "function" || typeof framework.it !== "function" || typeof framework.expect !== "function") {
-    throw new Error(
-      'describeModelStore needs your test framework\'s hooks: pass { framework: { describe, it, expect } } (e.g. import { describe, it, expect } from "vitest").',
-    );
-  }
-  const { describe, it, expect } = framework;
+  const { describe, it, expect }: TestFramework = requireTestFramework(options?.framework, `describeModelStore(${JSON.stringify(name)})`, `describeModelStore(${JSON.stringify(name)}, createStore, { framework: { describe, it, expect }, seedFolder })`);
   const sha = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
   describe(`ModelStore conformance: ${name}`, () => {

@@ -1,16 +1,10 @@
+import { requireTestFramework, type TestFramework as BaseTestFramework } from "@fleetscore/test-support";
 import { randomBytes } from "node:crypto";
 import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions } from "../store/aggregate-store.js";
 import type { WindowAggregateRecord } from "../window-aggregate-record.js";
 
-/** The parts of a test framework the suite needs (vitest's, jest's or mocha+chai's fit). */
-export interface TestFramework {
-  describe(name: string, fn: () => void): void;
-  it(name: string, fn: () => Promise<void>, timeoutInMs?: number): void;
-  expect: (actual: unknown, message?: string) => {
-    toBe(expected: unknown): void;
-    toEqual(expected: unknown): void;
-  };
-}
+/** The test-framework hooks the suite needs (vitest's, jest's or mocha+chai's fit). */
+export type TestFramework = BaseTestFramework<{ toBe(expected: unknown): void; toEqual(expected: unknown): void }>;
 
 /**
  * Opens a store on the database `database` (a fresh lower-case name such as `t1a2b3c4d5e6`), creating it
@@ -92,13 +86,7 @@ function grid(n: number, base = BASE, seed = 1): WindowAggregateRecord[] {
  * Each case opens its own database through `openStore` and closes what it opens.
  */
 export function describeAggregateStore(name: string, openStore: OpenTestAggregateStore, options: DescribeAggregateStoreOptions): void {
-  const framework = options?.framework;
-  if (!framework || typeof framework.describe !== "function" || typeof framework.it !== "function" || typeof framework.expect !== "function") {
-    throw new Error(
-      'describeAggregateStore needs your test framework\'s hooks: pass { framework: { describe, it, expect } } (e.g. import { describe, it, expect } from "vitest").',
-    );
-  }
-  const { describe, it, expect } = framework;
+  const { describe, it, expect }: TestFramework = requireTestFramework(options?.framework, `describeAggregateStore(${JSON.stringify(name)})`, `describeAggregateStore(${JSON.stringify(name)}, openStore, { framework: { describe, it, expect } })`);
   const persistent = options.persistent ?? true;
   const volume = options.volume ?? 50_000;
   const newDatabase = (): string => `t${randomBytes(6).toString("hex")}`;

@@ -1,3 +1,4 @@
+import { seededRandom } from "@fleetscore/test-support";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { WindowAggregate } from "@fleetscore/contracts";
@@ -47,17 +48,6 @@ function expectWindowingError(fn: () => unknown, code: WindowingErrorCode, messa
   expect((error as Error).message).toMatch(message);
 }
 
-/** Small deterministic PRNG (mulberry32): the generated streams are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("window assignment (start exclusive, end inclusive, epoch-aligned)", () => {
   it("puts a reading exactly on a boundary in the window that ends there", () => {
@@ -106,7 +96,7 @@ describe("window assignment (start exclusive, end inclusive, epoch-aligned)", ()
   });
 
   it("keeps that order while series come, go idle (and are forgotten) and come back", () => {
-    const rnd = mulberry32(3);
+    const rnd = seededRandom(3);
     const engine = new TumblingWindowAggregator({ duplicateHorizonInMs: 0, windowSizeInMs: 1_000 });
     const rows: WindowAggregateRecord[] = [];
     for (let second = 0; second < 300; second++) {
@@ -188,7 +178,7 @@ describe("out of order (older than the watermark)", () => {
   });
 
   it("reorders within the tolerance: the same rows as the sorted input, bit for bit", () => {
-    const rnd = mulberry32(7);
+    const rnd = seededRandom(7);
     const sorted: TimedReading[] = [];
     for (let i = 0; i < 2_000; i++) {
       const ms = i * 137;
@@ -369,7 +359,7 @@ describe("aggregates", () => {
   }
 
   it("match a two-pass computation on random windows, and satisfy the WindowAggregate contract", () => {
-    const rnd = mulberry32(42);
+    const rnd = seededRandom(42);
     const expected = new Map<number, number[]>();
     const readings: TimedReading[] = [];
     for (let w = 0; w < 400; w++) {
@@ -421,7 +411,7 @@ describe("snapshot and restore", () => {
 
   /** Out-of-order, late, redelivered readings on 6 series, with idle periods and the odd flush. */
   function randomOps(seed: number, count: number): Op[] {
-    const rnd = mulberry32(seed);
+    const rnd = seededRandom(seed);
     const ops: Op[] = [];
     const sent: TimedReading[] = [];
     let clock = 0;

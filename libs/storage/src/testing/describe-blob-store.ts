@@ -1,16 +1,10 @@
+import { requireTestFramework, type TestFramework as BaseTestFramework } from "@fleetscore/test-support";
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import type { BlobStore } from "../blob-store.js";
 
-/** The parts of a test framework the suite needs (vitest's, jest's or mocha+chai's fit). */
-export interface TestFramework {
-  describe(name: string, fn: () => void): void;
-  it(name: string, fn: () => Promise<void>, timeoutInMs?: number): void;
-  expect: (actual: unknown, message?: string) => {
-    toBe(expected: unknown): void;
-    toEqual(expected: unknown): void;
-  };
-}
+/** The test-framework hooks the suite needs (vitest's, jest's or mocha+chai's fit). */
+export type TestFramework = BaseTestFramework<{ toBe(expected: unknown): void; toEqual(expected: unknown): void }>;
 
 export interface DescribeBlobStoreOptions {
   /** `{ describe, it, expect }` from your test framework. */
@@ -54,13 +48,7 @@ const text = (s: string): Uint8Array => new TextEncoder().encode(s);
  * `createStore` is called once per test and must return an empty store.
  */
 export function describeBlobStore(name: string, createStore: () => Promise<BlobStore>, options: DescribeBlobStoreOptions): void {
-  const framework = options?.framework;
-  if (!framework || typeof framework.describe !== "function" || typeof framework.it !== "function" || typeof framework.expect !== "function") {
-    throw new Error(
-      'describeBlobStore needs your test framework\'s hooks: pass { framework: { describe, it, expect } } (e.g. import { describe, it, expect } from "vitest").',
-    );
-  }
-  const { describe, it, expect } = framework;
+  const { describe, it, expect }: TestFramework = requireTestFramework(options?.framework, `describeBlobStore(${JSON.stringify(name)})`, `describeBlobStore(${JSON.stringify(name)}, createStore, { framework: { describe, it, expect } })`);
   const many = options.manyBlobs ?? 300;
 
   describe(`BlobStore conformance: ${name}`, () => {

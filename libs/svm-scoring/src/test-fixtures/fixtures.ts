@@ -1,3 +1,4 @@
+import { seededRandom } from "@fleetscore/test-support";
 import { createReadStream, existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -84,16 +85,7 @@ export function syntheticSample(count: number): string[] {
 }
 
 /** Small deterministic PRNG (mulberry32) for generated inputs. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededRandom;
 
 /** The 15 reference models, in {@link REFERENCE_IDS} order. */
 export function loadReferenceArtifacts(include: { onnx?: boolean; params?: boolean } = {}): Promise<ModelArtifact[]> {

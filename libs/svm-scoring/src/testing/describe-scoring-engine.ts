@@ -1,3 +1,4 @@
+import { seededRandom } from "@fleetscore/test-support";
 import { isAnomaly, type ModelArtifact } from "@fleetscore/contracts";
 import { decodeOnnxSvmModel, isScoringError, type ScoringEngine, type ScoringErrorCode, type ScoringSession } from "../index.js";
 import { requireTestFramework, type TestFramework } from "./test-framework.js";
@@ -314,7 +315,7 @@ function probe(model: ModelArtifact, index: number): Probe {
   const F = shape.mean.length;
   const std = shape.std.map((s) => (Number.isFinite(s) && s !== 0 ? Math.abs(s) : 1));
   const at = (k: (j: number) => number): number[] => Array.from({ length: F }, (_, j) => shape.mean[j]! + k(j) * std[j]!);
-  const rnd = mulberry32(0x5eed + index);
+  const rnd = seededRandom(0x5eed + index);
   const near = [...NEAR_STEPS.map((k) => at(() => k)), ...Array.from({ length: RANDOM_NEAR_ROWS }, () => at(() => rnd() * 8 - 4))];
   const far = [...FAR_STEPS.map((k) => at(() => k)), at((j) => (j % 2 ? -100 : 100)), at((j) => (j % 2 ? 1000 : -1000))];
   return { model, featureCount: F, near: Float64Array.from(near.flat()), far: Float64Array.from(far.flat()) };
@@ -412,14 +413,3 @@ function concat(a: Float64Array, b: Float64Array): Float64Array {
   return out;
 }
 
-/** Small deterministic PRNG (mulberry32): the generated rows are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
