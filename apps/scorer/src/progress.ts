@@ -3,6 +3,8 @@ import { createLogger } from "@fleetscore/logger";
 import cliProgress from "cli-progress";
 
 const log = createLogger("fleetscore:scorer");
+/** Without a known data size, one JSON progress line at most this often. */
+const UNKNOWN_SIZE_LOG_INTERVAL_MS = 2_000;
 
 export interface ProgressReporter {
   readonly onProgress: (p: BatchProgress) => void;
@@ -47,7 +49,9 @@ export function createProgressReporter(stream: NodeJS.WriteStream | { isTTY?: bo
           bar.start(Math.max(p.totalBytes, 1), 0, payload);
           started_ = true;
         }
-        bar.update(p.phase === "scoring" ? p.bytesRead : p.totalBytes, payload);
+        // Data streamed from SQL has no known size: the bar then stays empty until done; rows and rate still move.
+        const total = Math.max(p.totalBytes, 1);
+        bar.update(p.phase === "done" ? total : p.phase === "scoring" && p.totalBytes > 0 ? p.bytesRead : p.phase === "finishing" ? total : 0, payload);
       },
       stop: () => {
         if (started_) bar.stop();
@@ -55,12 +59,19 @@ export function createProgressReporter(stream: NodeJS.WriteStream | { isTTY?: bo
     };
   }
   let nextTenth = 1;
+  let lastLog = performance.now();
   return {
     onProgress: (p) => {
-      const share = p.totalBytes > 0 ? p.bytesRead / p.totalBytes : 0;
-      if (p.phase === "scoring" && share * 10 >= nextTenth) {
+      if (p.phase !== "scoring") return;
+      if (p.totalBytes > 0) {
+        const share = p.bytesRead / p.totalBytes;
+        if (share * 10 < nextTenth) return;
         nextTenth = Math.floor(share * 10) + 1;
         log.info("progress", { ...fields, percent: Math.round(share * 100), rows: p.rowsDone, rowsPerSecond: rate(p.rowsDone) });
+      } else if (performance.now() - lastLog >= UNKNOWN_SIZE_LOG_INTERVAL_MS) {
+        // Data of unknown size (streamed from SQL): a line every few seconds instead of every 10%.
+        lastLog = performance.now();
+        log.info("progress", { ...fields, rows: p.rowsDone, rowsPerSecond: rate(p.rowsDone) });
       }
     },
     stop: () => undefined,
