@@ -1,10 +1,10 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, Option } from "commander";
 import { z } from "zod";
-import { LOG_LEVELS, formatJsonLine, setLogLevel, setLogSink } from "@fleetscore/logger";
+import { LOG_LEVELS, setLogLevel } from "@fleetscore/logger";
 import { ExitCode } from "./exit-codes.js";
 import { RunArgs, runRunCommand } from "./run-command.js";
 import { StreamAnalyticsArgs, runStreamAnalyticsCommand } from "./stream-analytics-command.js";
-import { UsageError, parseFlags } from "@fleetscore/cli-support";
+import { UsageError, parseFlags, runProgram } from "@fleetscore/cli-support";
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
@@ -61,31 +61,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     exitCode = await runStreamAnalyticsCommand(args, io);
   });
 
-  try {
-    const env = Env.safeParse(Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== "")));
-    if (!env.success) throw new UsageError(`Invalid configuration:\n${z.prettifyError(env.error)}`);
-    setLogLevel(env.data.FLEETSCORE_LOG_LEVEL);
-    setLogSink((record) => io.stderr.write(formatJsonLine(record) + "\n"));
-    if (argv.length === 0) {
-      io.stderr.write(program.helpInformation());
-      return ExitCode.Usage;
-    }
-    await program.parseAsync([...argv], { from: "user" });
-    return exitCode;
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
-    if (e instanceof UsageError) {
-      io.stderr.write(`error: ${e.message}\n`);
-      return ExitCode.Usage;
-    }
-    if ((e as Error).name === "AbortError" || io.abortSignal.aborted) {
-      io.stderr.write("interrupted: stopped after saving the last batch read\n");
-      return ExitCode.Interrupted;
-    }
-    io.stderr.write(`internal error: ${(e as Error).stack ?? String(e)}\n`);
-    return ExitCode.Failed;
-  } finally {
-    setLogSink(undefined);
-  }
+  return runProgram(program, argv, io, {
+    configure: () => {
+      const env = Env.safeParse(Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== "")));
+      if (!env.success) throw new UsageError(`Invalid configuration:\n${z.prettifyError(env.error)}`);
+      setLogLevel(env.data.FLEETSCORE_LOG_LEVEL);
+    },
+    exitCode: () => exitCode,
+    interruptedMessage: "stopped after saving the last batch read",
+  });
 }
 

@@ -1,11 +1,11 @@
-import { Command, CommanderError, Option } from "commander";
-import { formatJsonLine, setLogLevel, setLogSink } from "@fleetscore/logger";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import { Command, Option } from "commander";
+import { setLogLevel } from "@fleetscore/logger";
+import { loadConfig, type Config } from "./config.js";
 import { ExitCode } from "./exit-codes.js";
 import { createProgressReporter } from "./progress.js";
 import { ModelsListArgs, ModelsPushArgs, runModelsListCommand, runModelsPushCommand } from "./models-command.js";
 import { FinalizeArgs, ScoreArgs, runFinalizeCommand, runScoreCommand } from "./score-command.js";
-import { UsageError, parseFlags } from "@fleetscore/cli-support";
+import { parseFlags, runProgram } from "@fleetscore/cli-support";
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
@@ -90,33 +90,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       exitCode = await runModelsListCommand(args, { stdout: io.stdout, env: io.env, abortSignal: io.abortSignal });
     });
 
-  try {
-    config = loadConfig(io.env);
-    setLogLevel(config.logLevel);
-    setLogSink((record) => io.stderr.write(formatJsonLine(record) + "\n"));
-    if (argv.length === 0) {
-      io.stderr.write(program.helpInformation());
-      return ExitCode.Usage;
-    }
-    await program.parseAsync([...argv], { from: "user" });
-    return exitCode;
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      // Help and version are successful exits; every other commander error is a usage error it has printed.
-      return e.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
-    }
-    if (e instanceof UsageError || e instanceof ConfigError) {
-      io.stderr.write(`error: ${e.message}\n`);
-      return ExitCode.Usage;
-    }
-    if ((e as Error).name === "AbortError" || io.abortSignal.aborted) {
-      io.stderr.write("interrupted: the run stopped before its manifest was written\n");
-      return ExitCode.Interrupted;
-    }
-    io.stderr.write(`internal error: ${(e as Error).stack ?? String(e)}\n`);
-    return ExitCode.Internal;
-  } finally {
-    setLogSink(undefined);
-  }
+  return runProgram(program, argv, io, {
+    configure: () => {
+      config = loadConfig(io.env);
+      setLogLevel(config.logLevel);
+    },
+    exitCode: () => exitCode,
+    interruptedMessage: "the run stopped before its manifest was written",
+  });
 }
 

@@ -1,4 +1,5 @@
 import { LOG_LEVELS } from "@fleetscore/logger";
+import { UsageError } from "@fleetscore/cli-support";
 import { z } from "zod";
 
 const Env = z.object({
@@ -12,7 +13,8 @@ export interface Config {
   readonly modelCacheDir?: string;
 }
 
-export class ConfigError extends Error {
+/** An invalid environment variable: a usage error (exit 2), shown as is. */
+export class ConfigError extends UsageError {
   override name = "ConfigError";
 }
 

@@ -1,0 +1,51 @@
+import { Command } from "commander";
+import { describe, expect, it } from "vitest";
+import { CommonExitCode, UsageError, runProgram } from "./index.js";
+
+function harness(action: () => Promise<void> | void, aborted = false) {
+  let out = "";
+  let err = "";
+  const controller = new AbortController();
+  if (aborted) controller.abort();
+  const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: {}, abortSignal: controller.signal };
+  const program = new Command("demo").exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  let code = 0;
+  program.command("go").action(async () => {
+    await action();
+    code = 7;
+  });
+  const run = (argv: string[]) => runProgram(program, argv, io, { exitCode: () => code, interruptedMessage: "stopped" });
+  return { run, out: () => out, err: () => err };
+}
+
+describe("runProgram", () => {
+  it("returns the exit code the action chose", async () => {
+    expect(await harness(() => undefined).run(["go"])).toBe(7);
+  });
+
+  it("maps usage errors, unknown commands and no arguments to 2, help to 0", async () => {
+    const usage = harness(() => {
+      throw new UsageError("--x: bad");
+    });
+    expect(await usage.run(["go"])).toBe(CommonExitCode.Usage);
+    expect(usage.err()).toBe("error: --x: bad\n");
+    expect(await harness(() => undefined).run(["nope"])).toBe(CommonExitCode.Usage);
+    const none = harness(() => undefined);
+    expect(await none.run([])).toBe(CommonExitCode.Usage);
+    expect(none.err()).toMatch(/Usage: demo/);
+    expect(await harness(() => undefined).run(["--help"])).toBe(CommonExitCode.Ok);
+  });
+
+  it("maps an abort to 130 with the app's message, anything else to 1 with its stack", async () => {
+    const aborted = harness(() => {
+      throw new Error("late");
+    }, true);
+    expect(await aborted.run(["go"])).toBe(CommonExitCode.Interrupted);
+    expect(aborted.err()).toBe("interrupted: stopped\n");
+    const broken = harness(() => {
+      throw new TypeError("boom");
+    });
+    expect(await broken.run(["go"])).toBe(CommonExitCode.Internal);
+    expect(broken.err()).toMatch(/^internal error: TypeError: boom\n {4}at /);
+  });
+});
