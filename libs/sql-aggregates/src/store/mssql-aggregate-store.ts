@@ -5,7 +5,7 @@ import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js"
 import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, WriteAggregatesOptions } from "./aggregate-store.js";
 import { describeLocation, formatAggregateStoreLocation, type MssqlLocation } from "./location.js";
 import { logger } from "./log.js";
-import { mapMssqlError, type SqlErrorContext } from "./map-sql-error.js";
+import { mapMssqlError } from "./map-sql-error.js";
 import { applyMigrations, type MigrationSession } from "./migrations.js";
 import {
   MSSQL_MAX_BATCH_SIZE,
@@ -22,7 +22,7 @@ import {
   type MssqlParameter,
   type MssqlParameterType,
 } from "./mssql-sql.js";
-import { checkCheckpoint, checkCheckpointName, checkRecord, checkRecordArray, lastOfEachKey, planRead, type ReadPlan } from "./records.js";
+import { checkCheckpointName, checkRecord, lastOfEachKey, keysetPages, planRead, planWrite, type ReadPlan } from "./records.js";
 
 export interface OpenMssqlStoreOptions extends OperationOptions {
   readonly migrate: boolean;
@@ -190,12 +190,9 @@ export class MssqlAggregateStore implements AggregateStore {
 
   async write(aggregates: readonly WindowAggregateRecord[], options: WriteAggregatesOptions = {}): Promise<void> {
     this.#assertOpen();
-    throwIfAborted(options.abortSignal);
-    checkRecordArray(aggregates);
+    const context = planWrite(aggregates, options, this.#where);
+    if (context === undefined) return;
     const checkpoint = options.checkpoint;
-    if (checkpoint !== undefined) checkCheckpoint(checkpoint);
-    if (aggregates.length === 0 && checkpoint === undefined) return;
-    const context: SqlErrorContext = { where: this.#where, activity: `writing ${aggregates.length} aggregates`, fallback: "WriteFailed" };
     const transaction = new this.#sql.Transaction(this.#pool);
     let begun = false;
     try {
@@ -242,12 +239,8 @@ export class MssqlAggregateStore implements AggregateStore {
     return this.#pages(planRead(options), options.abortSignal);
   }
 
-  async *#pages(plan: ReadPlan, abortSignal: AbortSignal | undefined): AsyncGenerator<readonly WindowAggregateRecord[]> {
-    if (plan.empty) return;
-    let last: WindowAggregateRecord | undefined;
-    for (;;) {
-      this.#assertOpen();
-      throwIfAborted(abortSignal);
+  #pages(plan: ReadPlan, abortSignal: AbortSignal | undefined): AsyncGenerator<readonly WindowAggregateRecord[]> {
+    const fetchPage = async (last: WindowAggregateRecord | undefined): Promise<readonly WindowAggregateRecord[]> => {
       let rows: readonly AggregateRow[];
       try {
         const result = await this.#request(this.#pool, mssqlSelectParameters(plan, last)).query<AggregateRow>(mssqlSelectPage(last === undefined, plan.models !== undefined));
@@ -255,8 +248,7 @@ export class MssqlAggregateStore implements AggregateStore {
       } catch (e) {
         throw mapMssqlError(e, { where: this.#where, activity: "reading aggregates", fallback: "ReadFailed" });
       }
-      if (rows.length === 0) return;
-      const page = rows.map(
+      return rows.map(
         (r): WindowAggregateRecord => ({
           deviceId: r.device_id,
           sensorId: r.sensor_id,
@@ -269,10 +261,8 @@ export class MssqlAggregateStore implements AggregateStore {
           stddev: r.stddev,
         }),
       );
-      last = page[page.length - 1];
-      yield page;
-      if (rows.length < plan.pageSize) return;
-    }
+    };
+    return keysetPages(plan, fetchPage, () => this.#assertOpen(), abortSignal);
   }
 
   async schemaVersion(options: OperationOptions = {}): Promise<number> {

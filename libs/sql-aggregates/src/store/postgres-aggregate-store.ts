@@ -5,9 +5,9 @@ import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js"
 import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, WriteAggregatesOptions } from "./aggregate-store.js";
 import { describeLocation, formatAggregateStoreLocation, type PostgresLocation } from "./location.js";
 import { logger } from "./log.js";
-import { mapPostgresError, type SqlErrorContext } from "./map-sql-error.js";
+import { mapPostgresError } from "./map-sql-error.js";
 import { applyMigrations, MIGRATIONS_TABLE, type MigrationSession } from "./migrations.js";
-import { checkCheckpoint, checkCheckpointName, checkRecord, checkRecordArray, lastOfEachKey, planRead, type ReadPlan } from "./records.js";
+import { checkCheckpointName, checkRecord, lastOfEachKey, keysetPages, planRead, planWrite, type ReadPlan } from "./records.js";
 
 export interface OpenPostgresStoreOptions extends OperationOptions {
   readonly migrate: boolean;
@@ -258,12 +258,9 @@ export class PostgresAggregateStore implements AggregateStore {
 
   async write(aggregates: readonly WindowAggregateRecord[], options: WriteAggregatesOptions = {}): Promise<void> {
     this.#assertOpen();
-    throwIfAborted(options.abortSignal);
-    checkRecordArray(aggregates);
+    const context = planWrite(aggregates, options, this.#where);
+    if (context === undefined) return;
     const checkpoint = options.checkpoint;
-    if (checkpoint !== undefined) checkCheckpoint(checkpoint);
-    if (aggregates.length === 0 && checkpoint === undefined) return;
-    const context: SqlErrorContext = { where: this.#where, activity: `writing ${aggregates.length} aggregates`, fallback: "WriteFailed" };
     let client: PoolClient;
     try {
       client = await this.#pool.connect();
@@ -318,20 +315,15 @@ export class PostgresAggregateStore implements AggregateStore {
     return this.#pages(planRead(options), options.abortSignal);
   }
 
-  async *#pages(plan: ReadPlan, abortSignal: AbortSignal | undefined): AsyncGenerator<readonly WindowAggregateRecord[]> {
-    if (plan.empty) return;
+  #pages(plan: ReadPlan, abortSignal: AbortSignal | undefined): AsyncGenerator<readonly WindowAggregateRecord[]> {
     const filtered = plan.models !== undefined;
     const models = plan.models ? [plan.models.map((m) => m.deviceId), plan.models.map((m) => m.sensorId)] : [];
     const to = iso(plan.toInclusiveMs);
-    let last: WindowAggregateRecord | undefined;
-    for (;;) {
-      this.#assertOpen();
-      throwIfAborted(abortSignal);
+    const fetchPage = async (last: WindowAggregateRecord | undefined): Promise<readonly WindowAggregateRecord[]> => {
       const first = last === undefined;
       const values: unknown[] = [iso(last ? last.windowEndMs : plan.fromInclusiveMs), to, plan.pageSize];
       if (last) values.push(last.deviceId, last.sensorId);
       values.push(...models);
-      let rows: Row[];
       try {
         const result = await this.#pool.query<Row>({
           name: `fleetscore_read_${first ? "first" : "next"}${filtered ? "_models" : ""}`,
@@ -339,16 +331,12 @@ export class PostgresAggregateStore implements AggregateStore {
           values,
           rowMode: "array",
         });
-        rows = result.rows;
+        return result.rows.map(toRecord);
       } catch (e) {
         throw mapPostgresError(e, { where: this.#where, activity: "reading aggregates", fallback: "ReadFailed" });
       }
-      if (rows.length === 0) return;
-      const page = rows.map(toRecord);
-      last = page[page.length - 1];
-      yield page;
-      if (rows.length < plan.pageSize) return;
-    }
+    };
+    return keysetPages(plan, fetchPage, () => this.#assertOpen(), abortSignal);
   }
 
   async schemaVersion(options: OperationOptions = {}): Promise<number> {

@@ -1,6 +1,7 @@
 import type { WindowAggregateRecord } from "../window-aggregate-record.js";
-import { AggregateStoreError } from "./aggregate-store-error.js";
-import type { AggregatorCheckpoint, ReadAggregatesOptions } from "./aggregate-store.js";
+import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
+import type { AggregatorCheckpoint, ReadAggregatesOptions, WriteAggregatesOptions } from "./aggregate-store.js";
+import type { SqlErrorContext } from "./map-sql-error.js";
 
 /**
  * The times every dialect can hold: SQL Server's datetime2 runs from 0001-01-01 to 9999-12-31, so the
@@ -184,4 +185,42 @@ export function compareRecordKeys(a: WindowAggregateRecord, b: WindowAggregateRe
   if (a.deviceId !== b.deviceId) return a.deviceId < b.deviceId ? -1 : 1;
   if (a.sensorId !== b.sensorId) return a.sensorId < b.sensorId ? -1 : 1;
   return 0;
+}
+
+/**
+ * The checks every dialect makes before a write touches the database (abort, records, checkpoint).
+ * @returns the error context for the write, or undefined when there is nothing to write.
+ * @throws AggregateStoreError `InvalidRecord` / `InvalidArgument`; the signal's AbortError.
+ */
+export function planWrite(aggregates: readonly WindowAggregateRecord[], options: WriteAggregatesOptions, where: string): SqlErrorContext | undefined {
+  throwIfAborted(options.abortSignal);
+  checkRecordArray(aggregates);
+  if (options.checkpoint !== undefined) checkCheckpoint(options.checkpoint);
+  if (aggregates.length === 0 && options.checkpoint === undefined) return undefined;
+  return { where, activity: `writing ${aggregates.length} aggregates`, fallback: "WriteFailed" };
+}
+
+/**
+ * Keyset paging, the same in every dialect: pages of `plan.pageSize` records after the last key read
+ * (window_end, device_id, sensor_id), until a short page, so memory never grows with the table.
+ * @param fetchPage One dialect query for the page after `last` (undefined: the first page), errors mapped.
+ * @param assertOpen Checked before each page: a store closed while a reader pages fails with `Closed`.
+ */
+export async function* keysetPages(
+  plan: ReadPlan,
+  fetchPage: (last: WindowAggregateRecord | undefined) => Promise<readonly WindowAggregateRecord[]>,
+  assertOpen: () => void,
+  abortSignal: AbortSignal | undefined,
+): AsyncGenerator<readonly WindowAggregateRecord[]> {
+  if (plan.empty) return;
+  let last: WindowAggregateRecord | undefined;
+  for (;;) {
+    assertOpen();
+    throwIfAborted(abortSignal);
+    const page = await fetchPage(last);
+    if (page.length === 0) return;
+    last = page[page.length - 1];
+    yield page;
+    if (page.length < plan.pageSize) return;
+  }
 }

@@ -8,7 +8,7 @@ import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, Write
 import { describeLocation, formatAggregateStoreLocation, type SqliteLocation } from "./location.js";
 import { mapSqliteError, type SqlErrorContext } from "./map-sql-error.js";
 import { applyMigrationsSync, MIGRATIONS_TABLE, type SyncMigrationSession } from "./migrations.js";
-import { checkCheckpoint, checkCheckpointName, checkRecord, checkRecordArray, planRead, type ReadPlan } from "./records.js";
+import { checkCheckpointName, checkRecord, keysetPages, planRead, planWrite, type ReadPlan } from "./records.js";
 
 export interface OpenSqliteStoreOptions {
   readonly migrate: boolean;
@@ -143,12 +143,9 @@ export class SqliteAggregateStore implements AggregateStore {
 
   async write(aggregates: readonly WindowAggregateRecord[], options: WriteAggregatesOptions = {}): Promise<void> {
     this.#assertOpen();
-    throwIfAborted(options.abortSignal);
-    checkRecordArray(aggregates);
+    const context = planWrite(aggregates, options, this.#where);
+    if (context === undefined) return;
     const checkpoint = options.checkpoint;
-    if (checkpoint !== undefined) checkCheckpoint(checkpoint);
-    if (aggregates.length === 0 && checkpoint === undefined) return;
-    const context: SqlErrorContext = { where: this.#where, activity: `writing ${aggregates.length} aggregates`, fallback: "WriteFailed" };
     try {
       const upsert = this.#statement(UPSERT);
       const upsertCheckpoint = this.#statement(UPSERT_CHECKPOINT);
@@ -185,31 +182,22 @@ export class SqliteAggregateStore implements AggregateStore {
     return this.#pages(plan, options.abortSignal);
   }
 
-  async *#pages(plan: ReadPlan, abortSignal: AbortSignal | undefined): AsyncGenerator<readonly WindowAggregateRecord[]> {
-    if (plan.empty) return;
+  #pages(plan: ReadPlan, abortSignal: AbortSignal | undefined): AsyncGenerator<readonly WindowAggregateRecord[]> {
     const filtered = plan.models !== undefined;
     const models = plan.models ? JSON.stringify(plan.models.map((m) => [m.deviceId, m.sensorId])) : undefined;
-    let last: WindowAggregateRecord | undefined;
-    for (;;) {
-      this.#assertOpen();
-      throwIfAborted(abortSignal);
-      let rows: Row[];
+    const fetchPage = async (last: WindowAggregateRecord | undefined): Promise<readonly WindowAggregateRecord[]> => {
       try {
         const statement = this.#statement(selectPage(last === undefined, filtered)).raw(true);
         const params: unknown[] = last === undefined ? [plan.fromInclusiveMs] : [last.windowEndMs, last.deviceId, last.sensorId];
         params.push(plan.toInclusiveMs);
         if (models !== undefined) params.push(models);
         params.push(plan.pageSize);
-        rows = statement.all(...params) as Row[];
+        return (statement.all(...params) as Row[]).map(toRecord);
       } catch (e) {
         throw mapSqliteError(e, { where: this.#where, activity: "reading aggregates", fallback: "ReadFailed" });
       }
-      if (rows.length === 0) return;
-      const page = rows.map(toRecord);
-      last = page[page.length - 1];
-      yield page;
-      if (rows.length < plan.pageSize) return;
-    }
+    };
+    return keysetPages(plan, fetchPage, () => this.#assertOpen(), abortSignal);
   }
 
   async schemaVersion(options: OperationOptions = {}): Promise<number> {
