@@ -20,6 +20,10 @@ export interface LineChunksHeader {
   readonly columns: Int32Array;
   /** Lines up to and including the header (blank lines before it count). */
   readonly lines: number;
+  /** Bytes up to and including the header line (of the uncompressed data): where data byte 0 is. */
+  readonly dataStart: number;
+  /** Whether the file is gzip (a LineSource never is). */
+  readonly gzipped: boolean;
 }
 
 export interface ReadLineChunksOptions extends OperationOptions {
@@ -31,6 +35,11 @@ export interface ReadLineChunksOptions extends OperationOptions {
   readonly chunkSizeInBytes?: number;
   /** Called once with the file's size (compressed, for gzip), for progress. */
   readonly onFileSize?: (totalBytes: number) => void;
+  /**
+   * Start the chunks this many bytes into the data after the header (a line boundary, e.g. where an earlier
+   * reader stopped). A plain file seeks there; gzip and streams read up to it. Default 0.
+   */
+  readonly startAtDataByte?: number;
 }
 
 const LF = 0x0a;
@@ -67,8 +76,10 @@ export async function readLineChunks(
   let file: Readable | undefined;
   let gunzip: ReturnType<typeof createGunzip> | undefined;
   let size: number;
+  let gzipped = false;
   if (typeof input === "string") {
     const inspected = await inspect(input);
+    gzipped = inspected.gzipped;
     size = inspected.size;
     file = createReadStream(input, { highWaterMark: chunkSize, ...(abortSignal && { signal: abortSignal }) });
     stream = file;
@@ -87,7 +98,7 @@ export async function readLineChunks(
   let plainOffset = 0;
   const position = (): number => (gunzip ? gunzip.bytesWritten : plainOffset);
   options.onFileSize?.(size);
-  const source = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let source = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const fail = (e: unknown): never => {
     stream.destroy();
     file?.destroy();
@@ -97,18 +108,21 @@ export async function readLineChunks(
   // Header: the first non-blank line.
   let carry: Buffer = Buffer.alloc(0);
   let lines = 0;
+  /** Bytes taken from the stream so far (uncompressed). */
+  let taken = 0;
   let header: LineChunksHeader | undefined;
   try {
     while (!header) {
       const next = await source.next();
       if (next.done) {
         if (carry.length > 0 && carry.toString("latin1").trim() !== "") {
-          header = { columns: columnsOfHeader(splitHeaderLine(carry, 0, trimCr(carry, carry.length))), lines: lines + 1 };
+          header = { columns: columnsOfHeader(splitHeaderLine(carry, 0, trimCr(carry, carry.length))), lines: lines + 1, dataStart: taken, gzipped };
           carry = Buffer.alloc(0);
           break;
         }
         throw new CsvHeaderError(`is empty: expected a header TS,Device,Sensor,Value`);
       }
+      taken += next.value.length;
       carry = carry.length > 0 ? Buffer.concat([carry, next.value]) : next.value;
       let start = 0;
       for (let nl = carry.indexOf(LF); nl >= 0 && !header; nl = carry.indexOf(LF, start)) {
@@ -117,9 +131,30 @@ export async function readLineChunks(
         start = nl + 1;
         const text = line.toString("latin1").replace(/^\uFEFF|^\xEF\xBB\xBF/, "");
         if (text.trim() === "") continue;
-        header = { columns: columnsOfHeader(splitHeaderLine(Buffer.from(text, "latin1"), 0, text.length)), lines };
+        header = { columns: columnsOfHeader(splitHeaderLine(Buffer.from(text, "latin1"), 0, text.length)), lines, dataStart: taken - carry.length + start, gzipped };
       }
       carry = carry.subarray(start);
+    }
+    const startAt = options.startAtDataByte ?? 0;
+    if (startAt > 0 && file && !gunzip && typeof input === "string") {
+      // A plain file: seek past what the caller has already read.
+      stream.destroy();
+      file = createReadStream(input, { start: header!.dataStart + startAt, highWaterMark: chunkSize, ...(abortSignal && { signal: abortSignal }) });
+      stream = file;
+      source = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+      carry = Buffer.alloc(0);
+      plainOffset = header!.dataStart + startAt;
+      if (header!.dataStart + startAt > size) throw new StartBeyondDataError(startAt, size - header!.dataStart);
+    } else if (startAt > 0) {
+      // Gzip or a stream: read up to it.
+      let skip = startAt;
+      while (skip > carry.length) {
+        skip -= carry.length;
+        const next = await source.next();
+        if (next.done) throw new StartBeyondDataError(startAt, startAt - skip);
+        carry = next.value;
+      }
+      carry = carry.subarray(skip);
     }
   } catch (e) {
     fail(e);
@@ -152,6 +187,13 @@ export async function readLineChunks(
     }
   }
   return { header: header!, chunks: chunks() };
+}
+
+/** `startAtDataByte` is past the end of the data (the file was replaced or truncated since that position). */
+class StartBeyondDataError extends Error {
+  constructor(startAt: number, available: number) {
+    super(`has ${available} data bytes after its header, fewer than the ${startAt} to start at: was it replaced or truncated?`);
+  }
 }
 
 /** A copy in a fresh ArrayBuffer (never Buffer's shared pool, which must not be transferred). */
@@ -187,7 +229,7 @@ async function inspect(path: string): Promise<{ gzipped: boolean; size: number }
 /** Maps I/O, gzip and header failures to a ReadingsCsvError naming the file. */
 function toInputError(e: unknown, path: string): Error {
   if (e instanceof ReadingsCsvError || (e as Error).name === "AbortError") return e as Error;
-  if (e instanceof CsvHeaderError) return new ReadingsCsvError(`Data file ${path} ${e.message}`, "InvalidInput", { cause: e });
+  if (e instanceof CsvHeaderError || e instanceof StartBeyondDataError) return new ReadingsCsvError(`Data file ${path} ${e.message}`, "InvalidInput", { cause: e });
   const err = e as NodeJS.ErrnoException;
   if (err.code === "ENOENT") return new ReadingsCsvError(`Data file ${path} does not exist`, "InputNotFound", { cause: e });
   if (err.code === "EISDIR") return new ReadingsCsvError(`Data file ${path} is a folder, expected a CSV file`, "InputNotFound", { cause: e });

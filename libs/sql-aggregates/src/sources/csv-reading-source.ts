@@ -1,5 +1,4 @@
-import { createReadStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseReadingTimestamp } from "@fleetscore/contracts";
 import { ReadingsCsvParser, latin1, readLineChunks } from "@fleetscore/readings-csv";
@@ -8,8 +7,6 @@ import type { TimedReading } from "../windowing/types.js";
 import type { MalformedReading, ReadReadingsOptions, ReadingBatch, ReadingSource } from "./reading-source.js";
 
 const LF = 0x0a;
-const GZIP_MAGIC_0 = 0x1f;
-const GZIP_MAGIC_1 = 0x8b;
 /** Malformed rows reported per batch; all are counted. */
 const MAX_MALFORMED_PER_BATCH = 100;
 
@@ -39,30 +36,14 @@ export function csvReadingSource(path: string): ReadingSource {
 
 async function* readCsv(path: string, start: CsvPosition, options: ReadReadingsOptions): AsyncIterable<ReadingBatch> {
   const { abortSignal, follow = false } = options;
-  const head = await inspectCsv(path);
-  if (follow && head.gzipped) throw new AggregationError(`--follow needs a plain CSV; ${path} is gzip`, "InvalidSource");
   let position = start;
   for (;;) {
-    const input =
-      head.gzipped || position.offset === 0
-        ? path
-        : {
-            // The header line, then the file from where the last run stopped.
-            stream: concatStreams([head.headerLine], createReadStream(path, { start: head.dataStart + position.offset })),
-            location: path,
-          };
-    const { header, chunks } = await readLineChunks(input, abortSignal ? { abortSignal } : {});
-    let skip = head.gzipped ? position.offset : 0;
+    const { header, chunks } = await readLineChunks(path, { startAtDataByte: position.offset, ...(abortSignal && { abortSignal }) });
+    if (follow && header.gzipped) throw new AggregationError(`--follow needs a plain CSV; ${path} is gzip`, "InvalidSource");
     for await (const chunk of chunks) {
       let bytes = chunk.bytes;
-      if (skip > 0) {
-        // Gzip: read up to the saved offset (always a line boundary) and drop what was aggregated before.
-        const n = Math.min(skip, bytes.length);
-        skip -= n;
-        bytes = bytes.subarray(n);
-        if (bytes.length === 0) continue;
-      }
       if (follow && bytes[bytes.length - 1] !== LF) {
+        // The last line may still be being written: leave it for the next poll.
         const lastLf = bytes.lastIndexOf(LF);
         if (lastLf < 0) break;
         bytes = bytes.subarray(0, lastLf + 1);
@@ -71,18 +52,15 @@ async function* readCsv(path: string, start: CsvPosition, options: ReadReadingsO
       position = { offset: position.offset + bytes.length, line: position.line + batch.lines };
       yield { readings: batch.readings, malformed: batch.malformed, malformedCount: batch.malformedCount, position: formatCsvPosition(position) };
     }
-    if (skip > 0) {
-      throw new AggregationError(`Checkpoint position ${start.offset} is past the end of ${path}: was the file replaced?`, "InvalidSource");
-    }
     if (!follow) return;
     // Wait for the file to grow.
     for (;;) {
       await sleep(options.pollIntervalInMs ?? 500, undefined, abortSignal ? { signal: abortSignal } : {});
       const size = (await stat(path)).size;
-      if (size < head.dataStart + position.offset) {
+      if (size < header.dataStart + position.offset) {
         throw new AggregationError(`${path} shrank below the position already aggregated (${position.offset} data bytes): was it replaced?`, "InvalidSource");
       }
-      if (size > head.dataStart + position.offset) break;
+      if (size > header.dataStart + position.offset) break;
     }
   }
 }
@@ -136,37 +114,4 @@ function parseCsvPosition(text: string, path: string): CsvPosition {
   const m = /^csv:(\d+):(\d+)$/.exec(text);
   if (!m) throw new AggregationError(`Checkpoint position "${text}" is not a CSV position (csv:<offset>:<line>) for ${path}`, "InvalidSource");
   return { offset: Number(m[1]), line: Number(m[2]) };
-}
-
-/** Gzip or not, and for plain files the header line and where the data starts. */
-async function inspectCsv(path: string): Promise<{ gzipped: boolean; headerLine: Uint8Array; dataStart: number }> {
-  let handle;
-  try {
-    handle = await open(path, "r");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new AggregationError(code === "ENOENT" ? `Data file ${path} does not exist` : `Cannot open ${path}: ${(e as Error).message}`, "InvalidSource", { cause: e });
-  }
-  try {
-    const buf = Buffer.alloc(1 << 20);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    const head = buf.subarray(0, bytesRead);
-    if (bytesRead >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) return { gzipped: true, headerLine: new Uint8Array(0), dataStart: 0 };
-    // The header is the first non-blank line (as readLineChunks reads it).
-    let start = 0;
-    for (let nl = head.indexOf(LF); nl >= 0; nl = head.indexOf(LF, start)) {
-      const text = head.subarray(start, nl).toString("latin1").replace(/^\xEF\xBB\xBF/, "").trim();
-      if (text !== "") return { gzipped: false, headerLine: head.subarray(start, nl + 1), dataStart: nl + 1 };
-      start = nl + 1;
-    }
-    // No complete header line within the first MiB (or an empty file): readLineChunks reports it.
-    return { gzipped: false, headerLine: head.subarray(0, bytesRead), dataStart: bytesRead };
-  } finally {
-    await handle.close();
-  }
-}
-
-async function* concatStreams(first: readonly Uint8Array[], rest: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
-  yield* first;
-  yield* rest;
 }
