@@ -21,7 +21,7 @@ import { readFile } from "node:fs/promises";
 import { EngineChoice, RunId, RunManifest } from "@fleetscore/contracts";
 import { isModelStoreError } from "@fleetscore/model-store";
 import type { LineSource } from "@fleetscore/readings-csv";
-import { aggregatesAsReadingsCsv, isAggregateStoreError, isSqlUrl, openAggregateStore } from "@fleetscore/sql-aggregates";
+import { aggregatesAsReadingsCsv, aggregatesRangeLocation, isAggregateStoreError, isSqlUrl, openAggregateStore } from "@fleetscore/sql-aggregates";
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
 import { UsageError } from "@fleetscore/cli-support";
@@ -179,7 +179,7 @@ async function openSqlData(args: ScoreArgs, ctx: ScoreCommandContext): Promise<S
   }
   // A shard reads only the windows of its own models (the store filters in SQL).
   const input: DataForModels = (models) => aggregatesAsReadingsCsv(store, { fromMs, toMs, ...(models && { models }), abortSignal: ctx.abortSignal });
-  return { input, location: aggregatesAsReadingsCsv(store, { fromMs, toMs }).location, cleanup: () => store.close() };
+  return { input, location: aggregatesRangeLocation(store, fromMs, toMs), cleanup: () => store.close() };
 }
 
 async function localDataFile(data: string, ctx: ScoreCommandContext): Promise<{ path: string; cleanup: () => Promise<void> }> {

@@ -31,5 +31,5 @@ export { AggregationError, isAggregationError } from "./pipeline/aggregation-err
 export type { AggregationErrorCode } from "./pipeline/aggregation-error.js";
 
 // Scoring from SQL: window means as a readings CSV stream.
-export { aggregatesAsReadingsCsv, formatReferenceTimestamp } from "./scoring/aggregates-as-readings-csv.js";
+export { aggregatesAsReadingsCsv, aggregatesRangeLocation, formatReferenceTimestamp } from "./scoring/aggregates-as-readings-csv.js";
 export type { AggregatesAsReadingsCsvOptions } from "./scoring/aggregates-as-readings-csv.js";

@@ -25,8 +25,12 @@ export function formatReferenceTimestamp(ms: number): string {
  * the scorer scores it exactly as it scores a CSV file, with the same outputs.
  */
 export function aggregatesAsReadingsCsv(store: AggregateStore, options: AggregatesAsReadingsCsvOptions): LineSource {
-  const location = `${store.location} windows (${new Date(options.fromMs).toISOString()}, ${new Date(options.toMs).toISOString()}]`;
-  return { location, stream: csvText(store, options) };
+  return { location: aggregatesRangeLocation(store, options.fromMs, options.toMs), stream: csvText(store, options) };
+}
+
+/** How a range of a store's windows is named in messages and manifests: `<store> windows (<from>, <to>]`. */
+export function aggregatesRangeLocation(store: AggregateStore, fromMs: number, toMs: number): string {
+  return `${store.location} windows (${new Date(fromMs).toISOString()}, ${new Date(toMs).toISOString()}]`;
 }
 
 async function* csvText(store: AggregateStore, options: AggregatesAsReadingsCsvOptions): AsyncIterable<Uint8Array> {
