@@ -1,3 +1,5 @@
+import { FleetscoreError } from "@fleetscore/contracts";
+
 export type BatchScoringErrorCode =
   /** The data file does not exist or cannot be opened. */
   | "InputNotFound"
@@ -6,16 +8,6 @@ export type BatchScoringErrorCode =
   /** An output file could not be written. */
   | "OutputFailed";
 
-export class BatchScoringError extends Error {
-  override name = "BatchScoringError";
-  constructor(
-    message: string,
-    readonly code: BatchScoringErrorCode,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
+export class BatchScoringError extends FleetscoreError<BatchScoringErrorCode> {}
 
-export const isBatchScoringError = (e: unknown): e is BatchScoringError =>
-  e instanceof Error && e.name === "BatchScoringError";
+export const isBatchScoringError = (e: unknown): e is BatchScoringError => e instanceof BatchScoringError;

@@ -2,11 +2,10 @@ import { createReadStream } from "node:fs";
 import { appendFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { OperationOptions } from "@fleetscore/contracts";
+import { isAbortError, withRetries, type OperationOptions } from "@fleetscore/contracts";
 import { isBlobStoreError, type BlobStore } from "@fleetscore/storage";
 import { BatchScoringError } from "./batch-scoring-error.js";
 import type { RunOutput, RunOutputOptions } from "./folder-run-output.js";
-import { withRetries } from "./run/retry.js";
 
 export interface BlobRunOutputOptions extends RunOutputOptions {
   /** Local folder for prediction files being built. Default: a new folder under the OS temp dir. */
@@ -89,7 +88,7 @@ export class BlobRunOutput implements RunOutput {
     try {
       return await withRetries(fn, { ...this.#retry, isTransient: (e) => isBlobStoreError(e) && e.code === "Unavailable" });
     } catch (e) {
-      if ((e as Error).name === "AbortError") throw e;
+      if (isAbortError(e)) throw e;
       throw new BatchScoringError(`Cannot ${verb} ${what}: ${(e as Error).message}`, "OutputFailed", { cause: e });
     }
   }

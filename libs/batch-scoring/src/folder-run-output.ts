@@ -1,8 +1,7 @@
 import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { OperationOptions } from "@fleetscore/contracts";
+import { isAbortError, isTransientIoError, withRetries, type OperationOptions } from "@fleetscore/contracts";
 import { BatchScoringError } from "./batch-scoring-error.js";
-import { isTransientIoError, withRetries } from "./run/retry.js";
 
 export interface RunOutputOptions extends OperationOptions {
   /** Attempts after the first for transient I/O errors. Default 3. */
@@ -107,7 +106,7 @@ export class FolderRunOutput implements RunOutput {
     try {
       return await withRetries(fn, { ...this.#retry, isTransient: isTransientIoError });
     } catch (e) {
-      if ((e as Error).name === "AbortError") throw e;
+      if (isAbortError(e)) throw e;
       throw new BatchScoringError(`Cannot ${verb} ${path}: ${(e as Error).message}`, "OutputFailed", { cause: e });
     }
   }

@@ -10,7 +10,5 @@ export { planShards, parseShardSpec, shardOfUnmodelledPair } from "./run/shard-p
 export type { ShardSpec, ShardableModel } from "./run/shard-plan.js";
 export { parseFailureThreshold } from "./run/failure-threshold.js";
 export type { FailureThreshold } from "./run/failure-threshold.js";
-export { withRetries, isTransientIoError } from "./run/retry.js";
-export type { RetryOptions } from "./run/retry.js";
 export { BlobRunOutput } from "./blob-run-output.js";
 export type { BlobRunOutputOptions } from "./blob-run-output.js";

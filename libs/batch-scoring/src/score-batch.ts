@@ -3,6 +3,7 @@ import {
   PREDICTION_CSV_HEADER,
   RUN_MANIFEST_FILE,
   RunManifest,
+  parseModelId,
   predictionFileName,
   shardManifestFileName,
   type EngineChoice,
@@ -238,8 +239,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
   }
   for (const [id, n] of noModelRows) {
     if (shardOfUnmodelledPair(id, shard.count) !== shard.index) continue;
-    const sep = id.indexOf("_");
-    results.push({ modelId: id, deviceId: id.slice(0, sep), sensorId: id.slice(sep + 1), status: "no-model", rows: n, anomalies: 0 });
+    results.push({ modelId: id, ...parseModelId(id), status: "no-model", rows: n, anomalies: 0 });
   }
   results.sort(compareKeys);
 

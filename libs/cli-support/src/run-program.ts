@@ -1,5 +1,6 @@
 import { CommanderError, type Command } from "commander";
 import { formatJsonLine, setLogSink } from "@fleetscore/logger";
+import { isAbortError } from "@fleetscore/contracts";
 import type { ProcessIo } from "./run-main.js";
 import { UsageError } from "./usage-error.js";
 
@@ -47,7 +48,7 @@ export async function runProgram(program: Command, argv: readonly string[], io: 
       io.stderr.write(`error: ${e.message}\n`);
       return CommonExitCode.Usage;
     }
-    if ((e as Error).name === "AbortError" || io.abortSignal.aborted) {
+    if (isAbortError(e) || io.abortSignal.aborted) {
       io.stderr.write(`interrupted: ${options.interruptedMessage}\n`);
       return CommonExitCode.Interrupted;
     }

@@ -23,6 +23,16 @@ export function modelId(key: ModelKey): string {
   return `${key.deviceId}_${key.sensorId}`;
 }
 
+/**
+ * The inverse of {@link modelId}: `"<device>_<sensor>"` back to its key (ids never contain `_`).
+ * @throws RangeError when `id` has no `_` (not a model id).
+ */
+export function parseModelId(id: string): ModelKey {
+  const sep = id.indexOf("_");
+  if (sep <= 0) throw new RangeError(`"${id}" is not a model id (<device>_<sensor>)`);
+  return { deviceId: id.slice(0, sep), sensorId: id.slice(sep + 1) };
+}
+
 const SEED_MODEL_FILE = /^model_([A-Za-z0-9][A-Za-z0-9.-]{0,63})_([A-Za-z0-9][A-Za-z0-9.-]{0,63})\.(onnx|json)$/;
 
 /** The seed naming of a model artifact: `model_<device>_<sensor>.onnx` (and its `.json` sibling). */

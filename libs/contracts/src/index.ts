@@ -1,4 +1,4 @@
-export { DeviceId, SensorId, RunId, modelId, seedModelFileName, parseSeedModelFileName } from "./ids.js";
+export { DeviceId, SensorId, RunId, modelId, parseModelId, seedModelFileName, parseSeedModelFileName } from "./ids.js";
 export type { ModelKey } from "./ids.js";
 export { Reading, WindowAggregate } from "./reading.js";
 export { KernelType, ModelParams } from "./model-params.js";
@@ -17,3 +17,8 @@ export {
 export type { OperationOptions } from "./operation-options.js";
 export type { ModelArtifact } from "./model-artifact.js";
 export { READING_CSV_COLUMNS, ReadingCsvRecord, parseReadingTimestamp } from "./reading-csv.js";
+export { FleetscoreError, isFleetscoreError } from "./fleetscore-error.js";
+export { isAbortError, abortError, throwIfAborted } from "./abort.js";
+export { withRetries, isTransientIoError } from "./retry.js";
+export type { RetryOptions } from "./retry.js";
+export { mapWithConcurrency, Semaphore } from "./map-with-concurrency.js";

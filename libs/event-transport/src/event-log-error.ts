@@ -1,3 +1,5 @@
+import { FleetscoreError } from "@fleetscore/contracts";
+
 export type EventLogErrorCode =
   /** A reading broke the `Reading` contract (append without dead-lettering); `invalidReadings` says which and why. */
   | "InvalidEvent"
@@ -19,35 +21,15 @@ export interface InvalidReading {
   readonly message: string;
 }
 
-export class EventLogError extends Error {
-  override name = "EventLogError";
-  static readonly InvalidEvent = "InvalidEvent";
-  static readonly InvalidPosition = "InvalidPosition";
-  static readonly InvalidArgument = "InvalidArgument";
-  static readonly Unavailable = "Unavailable";
-  static readonly SchemaTooNew = "SchemaTooNew";
+export class EventLogError extends FleetscoreError<EventLogErrorCode> {
   /** For `InvalidEvent`: every invalid reading of the batch (the message names the first). Empty otherwise. */
   readonly invalidReadings: readonly InvalidReading[];
-  constructor(
-    message: string,
-    readonly code: EventLogErrorCode,
-    options?: ErrorOptions & { readonly invalidReadings?: readonly InvalidReading[] },
-  ) {
-    super(message, options);
+  constructor(message: string, code: EventLogErrorCode, options?: ErrorOptions & { readonly invalidReadings?: readonly InvalidReading[] }) {
+    super(message, code, options);
     this.invalidReadings = options?.invalidReadings ?? [];
   }
 }
 
-export const isEventLogError = (e: unknown): e is EventLogError => e instanceof Error && e.name === "EventLogError";
+export const isEventLogError = (e: unknown): e is EventLogError => e instanceof EventLogError;
 
-/** True for the `AbortError` an aborted `abortSignal` produces (Node, DOM or Azure SDK flavour). */
-export const isAbortError = (e: unknown): e is Error => e instanceof Error && e.name === "AbortError";
-
-/** Throws an `AbortError` when the signal has fired (whatever `reason` it was given), as the Azure SDK does. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError();
-}
-
-export function abortError(): Error {
-  return new DOMException("The operation was aborted.", "AbortError");
-}
+export { isAbortError, throwIfAborted, abortError } from "@fleetscore/contracts";

@@ -1,8 +1,7 @@
-import { modelId, parseSeedModelFileName, seedModelFileName, type ModelArtifact, type ModelKey } from "@fleetscore/contracts";
+import { Semaphore, mapWithConcurrency, modelId, parseSeedModelFileName, seedModelFileName, type ModelArtifact, type ModelKey } from "@fleetscore/contracts";
 import type { BlobStore } from "@fleetscore/storage";
 import { compareKeys } from "./folder-model-store.js";
 import { logger } from "./log.js";
-import { Semaphore, mapWithConcurrency } from "./map-with-concurrency.js";
 import type { ModelCache } from "./model-cache.js";
 import { ModelStoreError } from "./model-store-error.js";
 import type { GetModelOptions, ListModelsOptions, ModelEntry, ModelStore } from "./model-store.js";

@@ -1,3 +1,5 @@
+import { FleetscoreError } from "@fleetscore/contracts";
+
 export type ModelStoreErrorCode =
   /** No artifact for that device x sensor. */
   | "ModelNotFound"
@@ -16,16 +18,6 @@ export type ModelStoreErrorCode =
   /** Another push moved `current` at the same time, twice in a row. */
   | "ConcurrentUpdate";
 
-export class ModelStoreError extends Error {
-  override name = "ModelStoreError";
-  constructor(
-    message: string,
-    readonly code: ModelStoreErrorCode,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
+export class ModelStoreError extends FleetscoreError<ModelStoreErrorCode> {}
 
-export const isModelStoreError = (e: unknown): e is ModelStoreError =>
-  e instanceof Error && e.name === "ModelStoreError";
+export const isModelStoreError = (e: unknown): e is ModelStoreError => e instanceof ModelStoreError;

@@ -8,6 +8,7 @@ import { ModelCache } from "./model-cache.js";
 import type { ModelStore } from "./model-store.js";
 import { CURRENT_BLOB, ModelVersionId } from "./model-version.js";
 import { asModelStoreError, openBlobLocation } from "./open-blob-location.js";
+import { isModelStoreError } from "./model-store-error.js";
 
 export interface OpenModelStoreOptions extends OperationOptions {
   /** Where `AZURE_STORAGE_CONNECTION_STRING` is read from (apps pass it; libs never read `process.env`). */
@@ -65,5 +66,5 @@ async function isFile(path: string): Promise<boolean> {
 
 /** True for errors worth retrying (I/O), false for bad models, which fail the same way every time. */
 export function isTransientModelStoreError(e: unknown): boolean {
-  return e instanceof Error && e.name === "ModelStoreError" && (e as { code?: string }).code === "Unreadable";
+  return isModelStoreError(e) && e.code === "Unreadable";
 }

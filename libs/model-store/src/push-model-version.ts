@@ -1,6 +1,6 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { modelId, parseSeedModelFileName, type OperationOptions } from "@fleetscore/contracts";
+import { mapWithConcurrency, modelId, parseSeedModelFileName, type OperationOptions } from "@fleetscore/contracts";
 import { isBlobStoreError, type BlobStore } from "@fleetscore/storage";
 import { logger } from "./log.js";
 import { ModelStoreError } from "./model-store-error.js";
@@ -15,7 +15,6 @@ import {
   type ModelVersionFile,
 } from "./model-version.js";
 import { openBlobLocation, type OpenBlobLocationOptions } from "./open-blob-location.js";
-import { mapWithConcurrency } from "./map-with-concurrency.js";
 import { sha256Hex } from "./sha256.js";
 
 export interface PushModelVersionOptions extends OpenBlobLocationOptions {

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import type { OperationOptions } from "@fleetscore/contracts";
+import { isAbortError, type OperationOptions } from "@fleetscore/contracts";
 import { ReadingsCsvError } from "./readings-csv-error.js";
 import { CsvHeaderError, columnsOfHeader, splitHeaderLine } from "./readings-csv-parser.js";
 
@@ -228,7 +228,7 @@ async function inspect(path: string): Promise<{ gzipped: boolean; size: number }
 
 /** Maps I/O, gzip and header failures to a ReadingsCsvError naming the file. */
 function toInputError(e: unknown, path: string): Error {
-  if (e instanceof ReadingsCsvError || (e as Error).name === "AbortError") return e as Error;
+  if (e instanceof ReadingsCsvError || isAbortError(e)) return e as Error;
   if (e instanceof CsvHeaderError || e instanceof StartBeyondDataError) return new ReadingsCsvError(`Data file ${path} ${e.message}`, "InvalidInput", { cause: e });
   const err = e as NodeJS.ErrnoException;
   if (err.code === "ENOENT") return new ReadingsCsvError(`Data file ${path} does not exist`, "InputNotFound", { cause: e });

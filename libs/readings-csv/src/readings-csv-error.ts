@@ -1,3 +1,5 @@
+import { FleetscoreError } from "@fleetscore/contracts";
+
 export type ReadingsCsvErrorCode =
   /** The data file does not exist or cannot be opened. */
   | "InputNotFound"
@@ -5,16 +7,6 @@ export type ReadingsCsvErrorCode =
   | "InvalidInput";
 
 /** A readings CSV that cannot be read; the message names the file or source. */
-export class ReadingsCsvError extends Error {
-  override name = "ReadingsCsvError";
-  constructor(
-    message: string,
-    readonly code: ReadingsCsvErrorCode,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
+export class ReadingsCsvError extends FleetscoreError<ReadingsCsvErrorCode> {}
 
-export const isReadingsCsvError = (e: unknown): e is ReadingsCsvError =>
-  e instanceof Error && e.name === "ReadingsCsvError";
+export const isReadingsCsvError = (e: unknown): e is ReadingsCsvError => e instanceof ReadingsCsvError;

@@ -1,3 +1,5 @@
+import { FleetscoreError } from "@fleetscore/contracts";
+
 export type BlobStoreErrorCode =
   /** No blob by that name (or, for a folder, no file). */
   | "BlobNotFound"
@@ -14,30 +16,8 @@ export type BlobStoreErrorCode =
   /** Any other refusal by the store; the original error is the `cause`. */
   | "RequestFailed";
 
-export class BlobStoreError extends Error {
-  override name = "BlobStoreError";
-  static readonly BlobNotFound = "BlobNotFound";
-  static readonly PreconditionFailed = "PreconditionFailed";
-  static readonly InvalidName = "InvalidName";
-  static readonly InvalidLocation = "InvalidLocation";
-  static readonly Unavailable = "Unavailable";
-  static readonly AuthenticationFailed = "AuthenticationFailed";
-  static readonly RequestFailed = "RequestFailed";
-  constructor(
-    message: string,
-    readonly code: BlobStoreErrorCode,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
+export class BlobStoreError extends FleetscoreError<BlobStoreErrorCode> {}
 
-export const isBlobStoreError = (e: unknown): e is BlobStoreError => e instanceof Error && e.name === "BlobStoreError";
+export const isBlobStoreError = (e: unknown): e is BlobStoreError => e instanceof BlobStoreError;
 
-/** True for the `AbortError` an aborted `abortSignal` produces (Node, DOM or Azure SDK flavour). */
-export const isAbortError = (e: unknown): e is Error => e instanceof Error && e.name === "AbortError";
-
-/** Throws an `AbortError` when the signal has fired (whatever `reason` it was given). */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new DOMException("The operation was aborted.", "AbortError");
-}
+export { isAbortError, throwIfAborted } from "@fleetscore/contracts";

@@ -1,3 +1,4 @@
+import { isFleetscoreError } from "@fleetscore/contracts";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -64,12 +65,15 @@ describe("FolderBlobStore", () => {
 });
 
 describe("BlobStoreError", () => {
-  it("has a code, keeps the cause and is recognised by name", () => {
+  it("is a FleetscoreError with a code and the cause, recognised by class and code, never by name", () => {
     const cause = new Error("inner");
     const err = new BlobStoreError("outer", "Unavailable", { cause });
     expect(err.cause).toBe(cause);
-    expect(BlobStoreError.PreconditionFailed).toBe("PreconditionFailed");
-    expect(isBlobStoreError(Object.assign(new Error("x"), { name: "BlobStoreError" }))).toBe(true);
+    expect(err.name).toBe("BlobStoreError");
+    expect(isBlobStoreError(err)).toBe(true);
+    expect(isFleetscoreError(err, "Unavailable")).toBe(true);
+    expect(isFleetscoreError(err, "BlobNotFound")).toBe(false);
+    expect(isBlobStoreError(Object.assign(new Error("x"), { name: "BlobStoreError" }))).toBe(false);
     expect(isBlobStoreError(new Error("x"))).toBe(false);
   });
 });

@@ -233,7 +233,7 @@ export class FolderBlobStore implements BlobStore {
   }
 
   private mapError(e: unknown, name: string, writing = false): Error {
-    if (isAbortError(e) || (e instanceof Error && e.name === "BlobStoreError")) return e as Error;
+    if (isAbortError(e) || e instanceof BlobStoreError) return e;
     const code = errnoOf(e);
     switch (code) {
       case "ENOENT":

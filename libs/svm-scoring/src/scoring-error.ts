@@ -1,3 +1,5 @@
+import { FleetscoreError } from "@fleetscore/contracts";
+
 /**
  * - `InvalidModel`: the artifact cannot be read or is inconsistent (unreadable protobuf, missing or
  *   non-finite parameters, sizes that do not match).
@@ -26,21 +28,16 @@ export interface ScoringErrorOptions extends ErrorOptions {
 }
 
 /** The one error class of `@fleetscore/svm-scoring`; `code` says what went wrong. */
-export class ScoringError extends Error {
-  override name = "ScoringError";
+export class ScoringError extends FleetscoreError<ScoringErrorCode> {
   readonly modelId?: string;
   readonly node?: string;
 
-  constructor(
-    message: string,
-    readonly code: ScoringErrorCode,
-    options: ScoringErrorOptions = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(message: string, code: ScoringErrorCode, options: ScoringErrorOptions = {}) {
+    super(message, code, options.cause === undefined ? undefined : { cause: options.cause });
     if (options.modelId !== undefined) this.modelId = options.modelId;
     if (options.node !== undefined) this.node = options.node;
   }
 }
 
-/** True for a {@link ScoringError}, also across package copies (checks `name`, as the Azure SDK guards do). */
-export const isScoringError = (e: unknown): e is ScoringError => e instanceof Error && e.name === "ScoringError";
+/** True for a {@link ScoringError}. */
+export const isScoringError = (e: unknown): e is ScoringError => e instanceof ScoringError;

@@ -1,9 +1,8 @@
-import { modelId } from "@fleetscore/contracts";
+import { modelId, parseModelId, withRetries } from "@fleetscore/contracts";
 import { isTransientModelStoreError, openModelStore, type ModelStore } from "@fleetscore/model-store";
 import { createScoringEngine, type ScoringEngine, type ScoringSession } from "@fleetscore/svm-scoring";
 import { ReadingsCsvParser, latin1, type FieldOffsets } from "@fleetscore/readings-csv";
 import type { ChunkResult, ChunkScorerInit, ModelFailure, ModelLoaded } from "./chunk-protocol.js";
-import { withRetries } from "./retry.js";
 
 /** What a (device, sensor) pair seen in the data resolves to. */
 type Pair =
@@ -138,8 +137,7 @@ export class ChunkScorer {
     let state = this.#models.get(modelIndex);
     if (!state) {
       const id = this.#init.modelIds[modelIndex]!;
-      const sep = id.indexOf("_");
-      const key = { deviceId: id.slice(0, sep), sensorId: id.slice(sep + 1) };
+      const key = parseModelId(id);
       state = withRetries(
         async () => {
           const artifact = await this.#store.get(key);

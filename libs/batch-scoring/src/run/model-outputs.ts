@@ -1,8 +1,7 @@
-import { predictionFileName, type ModelRunResult, type OperationOptions } from "@fleetscore/contracts";
+import { mapWithConcurrency, predictionFileName, type ModelRunResult, type OperationOptions } from "@fleetscore/contracts";
 import type { ModelEntry } from "@fleetscore/model-store";
 import type { RunOutput } from "../folder-run-output.js";
 import type { ChunkResult, ModelFailure, ModelLoaded } from "./chunk-protocol.js";
-import { mapWithConcurrency } from "./map-with-concurrency.js";
 
 /**
  * Prediction bytes a model buffers before appending them to its partial file. With 2,000 models the

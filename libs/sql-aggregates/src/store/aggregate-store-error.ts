@@ -1,3 +1,5 @@
+import { FleetscoreError } from "@fleetscore/contracts";
+
 export type AggregateStoreErrorCode =
   /** The URL is not one we can open (scheme, host, port, database, query parameter), or names no database. */
   | "InvalidLocation"
@@ -26,34 +28,8 @@ export type AggregateStoreErrorCode =
   | "Closed";
 
 /** What went wrong in an AggregateStore, with a `code` to act on; the driver's error is the `cause`. */
-export class AggregateStoreError extends Error {
-  override name = "AggregateStoreError";
-  static readonly InvalidLocation = "InvalidLocation";
-  static readonly Unavailable = "Unavailable";
-  static readonly AuthenticationFailed = "AuthenticationFailed";
-  static readonly SchemaTooNew = "SchemaTooNew";
-  static readonly SchemaOutdated = "SchemaOutdated";
-  static readonly MigrationFailed = "MigrationFailed";
-  static readonly InvalidRecord = "InvalidRecord";
-  static readonly InvalidArgument = "InvalidArgument";
-  static readonly WriteFailed = "WriteFailed";
-  static readonly ReadFailed = "ReadFailed";
-  static readonly Closed = "Closed";
-  constructor(
-    message: string,
-    readonly code: AggregateStoreErrorCode,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
+export class AggregateStoreError extends FleetscoreError<AggregateStoreErrorCode> {}
 
-export const isAggregateStoreError = (e: unknown): e is AggregateStoreError => e instanceof Error && e.name === "AggregateStoreError";
+export const isAggregateStoreError = (e: unknown): e is AggregateStoreError => e instanceof AggregateStoreError;
 
-/** True for the `AbortError` an aborted `abortSignal` produces. */
-export const isAbortError = (e: unknown): e is Error => e instanceof Error && e.name === "AbortError";
-
-/** Throws an `AbortError` when the signal has fired (whatever `reason` it was given). */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new DOMException("The operation was aborted.", "AbortError");
-}
+export { isAbortError, throwIfAborted } from "@fleetscore/contracts";

@@ -1,3 +1,5 @@
+import { FleetscoreError } from "@fleetscore/contracts";
+
 export type WindowingErrorCode =
   /** An option is out of range or of the wrong type (the message names the option and the value). */
   | "InvalidOption"
@@ -9,19 +11,6 @@ export type WindowingErrorCode =
   | "SnapshotMismatch";
 
 /** Raised by the windowing engine and the Stream Analytics generator; `code` says which case. */
-export class WindowingError extends Error {
-  override name = "WindowingError";
-  static readonly InvalidOption = "InvalidOption";
-  static readonly InvalidInput = "InvalidInput";
-  static readonly InvalidSnapshot = "InvalidSnapshot";
-  static readonly SnapshotMismatch = "SnapshotMismatch";
-  constructor(
-    message: string,
-    readonly code: WindowingErrorCode,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
+export class WindowingError extends FleetscoreError<WindowingErrorCode> {}
 
-export const isWindowingError = (e: unknown): e is WindowingError => e instanceof Error && e.name === "WindowingError";
+export const isWindowingError = (e: unknown): e is WindowingError => e instanceof WindowingError;

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
-import { ModelParams, type ModelArtifact } from "@fleetscore/contracts";
+import { ModelParams, parseModelId, type ModelArtifact } from "@fleetscore/contracts";
 
 /** /work/shared/fixtures, read-only: tests only read from it. */
 export const FIXTURES = resolve(import.meta.dirname, "../../../../../shared/fixtures");
@@ -19,7 +19,7 @@ export const REFERENCE_IDS = [1, 2, 3].flatMap((d) => [1, 2, 3, 4, 5].map((s) =>
 
 /** A model artifact as a model store would hand it over; `with` picks which files to include. */
 export async function loadArtifact(dir: string, modelId: string, include: { onnx?: boolean; params?: boolean } = {}): Promise<ModelArtifact> {
-  const [deviceId, sensorId] = modelId.split("_") as [string, string];
+  const { deviceId, sensorId } = parseModelId(modelId);
   const onnxPath = resolve(dir, `model_${modelId}.onnx`);
   const jsonPath = resolve(dir, `model_${modelId}.json`);
   return {

@@ -1,5 +1,5 @@
 import { seededRandom } from "@fleetscore/test-support";
-import { isAnomaly, type ModelArtifact } from "@fleetscore/contracts";
+import { isAbortError, isAnomaly, type ModelArtifact } from "@fleetscore/contracts";
 import { decodeOnnxSvmModel, isScoringError, type ScoringEngine, type ScoringErrorCode, type ScoringSession } from "../index.js";
 import { requireTestFramework, type TestFramework } from "./test-framework.js";
 
@@ -372,7 +372,7 @@ function refusalProblem(o: Outcome, modelId: string): string | undefined {
 }
 
 function abortProblem(o: Outcome): string | undefined {
-  if (o.kind === "rejected" && o.error instanceof Error && o.error.name === "AbortError") return undefined;
+  if (o.kind === "rejected" && isAbortError(o.error)) return undefined;
   if (o.kind === "resolved") return "resolved; expected a rejection with the signal's AbortError";
   return `${o.kind === "threw" ? "threw synchronously" : "rejected"} with ${errorText(o.error)}; expected a rejection with the signal's AbortError`;
 }

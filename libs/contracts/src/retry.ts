@@ -1,4 +1,5 @@
-import type { OperationOptions } from "@fleetscore/contracts";
+import { isAbortError } from "./abort.js";
+import type { OperationOptions } from "./operation-options.js";
 
 export interface RetryOptions extends OperationOptions {
   /** Attempts after the first. */
@@ -17,7 +18,7 @@ export async function withRetries<T>(fn: () => Promise<T>, options: RetryOptions
     try {
       return await fn();
     } catch (e) {
-      if (attempt >= options.retries || !options.isTransient(e) || (e as Error).name === "AbortError") throw e;
+      if (attempt >= options.retries || !options.isTransient(e) || isAbortError(e)) throw e;
       const delay = options.initialDelayInMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
       options.onRetry?.(e, attempt + 1, delay);
       await new Promise((resolve) => setTimeout(resolve, delay));
