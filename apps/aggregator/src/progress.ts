@@ -1,5 +1,5 @@
 import { createLogger } from "@fleetscore/logger";
-import type { AggregationProgress } from "@fleetscore/sql-aggregates";
+import type { AggregationProgress } from "@fleetscore/aggregation";
 import cliProgress from "cli-progress";
 
 const log = createLogger("fleetscore:aggregator");

@@ -1,16 +1,9 @@
 import { createLogger } from "@fleetscore/logger";
-import {
-  isAggregateStoreError,
-  isAggregationError,
-  openAggregateStore,
-  runAggregation,
-  type AggregateStore,
-  type AggregationSummary,
-} from "@fleetscore/sql-aggregates";
+import { isAggregationError, openReadingSource, runAggregation, type AggregationSummary } from "@fleetscore/aggregation";
+import { isAggregateStoreError, openAggregateStore, type AggregateStore } from "@fleetscore/sql-aggregates";
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
 import { createProgressReporter } from "./progress.js";
-import { openReadingSource } from "./reading-source.js";
 import { UsageError } from "@fleetscore/cli-support";
 import { WindowingArgs, toWindowingOptions } from "./windowing-args.js";
 

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { streamAnalyticsJobSettings, streamAnalyticsQuery } from "@fleetscore/sql-aggregates";
+import { streamAnalyticsJobSettings, streamAnalyticsQuery } from "@fleetscore/stream-windowing";
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
 import { UsageError } from "@fleetscore/cli-support";

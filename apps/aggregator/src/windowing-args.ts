@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { WindowingOptions } from "@fleetscore/sql-aggregates";
+import type { WindowingOptions } from "@fleetscore/stream-windowing";
 import { parseDuration } from "./duration.js";
 
 const Duration = z.string().transform((text, ctx) => {

@@ -1,6 +1,7 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { csvReadingSource, openAggregateStore, runAggregation } from "@fleetscore/sql-aggregates";
+import { csvReadingSource, runAggregation } from "@fleetscore/aggregation";
+import { openAggregateStore } from "@fleetscore/sql-aggregates";
 import { startTestPostgres, type TestPostgres } from "@fleetscore/sql-aggregates/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REFERENCE_DATA, REFERENCE_MODELS, assertBuilt, makeTempDir, runScorer } from "./test-fixtures/run-scorer.js";

@@ -1,4 +1,5 @@
-import { openAggregateStore, type WindowAggregateRecord } from "@fleetscore/sql-aggregates";
+import { openAggregateStore } from "@fleetscore/sql-aggregates";
+import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 
 /** Every window in a database, in the reader's order (window end, device, sensor). */
 export async function readAllWindows(url: string): Promise<WindowAggregateRecord[]> {

@@ -1,5 +1,5 @@
 import type { ModelKey, OperationOptions } from "@fleetscore/contracts";
-import type { WindowAggregateRecord } from "../window-aggregate-record.js";
+import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 
 export type SqlDialect = "sqlite" | "postgres" | "mssql";
 

@@ -2,7 +2,7 @@
  * The SQL text and parameters the SQL Server / Azure SQL store sends, as pure functions (unit-tested
  * without a server; no SQL Server can run on the test machines).
  */
-import type { WindowAggregateRecord } from "../window-aggregate-record.js";
+import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { MIGRATIONS_TABLE } from "./migrations.js";
 import type { ReadPlan } from "./records.js";
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type {} from "../test-fixtures/postgres-global-setup.js";
 import { describeAggregateStore } from "../testing/describe-aggregate-store.js";
 import { createPostgresDatabase, freePort, startTestPostgres, type TestPostgres } from "../testing/test-postgres.js";
-import type { WindowAggregateRecord } from "../window-aggregate-record.js";
+import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import type { AggregateStore } from "./aggregate-store.js";
 import { openAggregateStore } from "./open-aggregate-store.js";
 

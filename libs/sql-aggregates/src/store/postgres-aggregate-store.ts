@@ -1,6 +1,6 @@
 import type { OperationOptions } from "@fleetscore/contracts";
 import type { Pool, PoolClient, QueryConfig } from "pg";
-import type { WindowAggregateRecord } from "../window-aggregate-record.js";
+import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
 import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, WriteAggregatesOptions } from "./aggregate-store.js";
 import { describeLocation, formatAggregateStoreLocation, type PostgresLocation } from "./location.js";

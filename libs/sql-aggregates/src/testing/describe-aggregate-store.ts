@@ -1,7 +1,7 @@
 import { requireTestFramework, type TestFramework as BaseTestFramework } from "@fleetscore/test-support";
 import { randomBytes } from "node:crypto";
 import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions } from "../store/aggregate-store.js";
-import type { WindowAggregateRecord } from "../window-aggregate-record.js";
+import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 
 /** The test-framework hooks the suite needs (vitest's, jest's or mocha+chai's fit). */
 export type TestFramework = BaseTestFramework<{ toBe(expected: unknown): void; toEqual(expected: unknown): void }>;

@@ -1,5 +1,5 @@
 import type { OperationOptions } from "@fleetscore/contracts";
-import type { TimedReading } from "../windowing/types.js";
+import type { TimedReading } from "@fleetscore/stream-windowing";
 
 /** A row or event that is not a valid reading: set aside, counted, never aggregated. */
 export interface MalformedReading {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parseReadingTimestamp } from "@fleetscore/contracts";
 import { ReadingsCsvParser, latin1, readLineChunks } from "@fleetscore/readings-csv";
 import { AggregationError } from "../pipeline/aggregation-error.js";
-import type { TimedReading } from "../windowing/types.js";
+import type { TimedReading } from "@fleetscore/stream-windowing";
 import type { MalformedReading, ReadReadingsOptions, ReadingBatch, ReadingSource } from "./reading-source.js";
 
 const LF = 0x0a;

@@ -1,12 +1,11 @@
 import type { OperationOptions } from "@fleetscore/contracts";
 import { createLogger } from "@fleetscore/logger";
-import type { AggregateStore } from "../store/aggregate-store.js";
+import type { AggregateStore } from "@fleetscore/sql-aggregates";
 import type { MalformedReading, ReadingSource } from "../sources/reading-source.js";
-import { TumblingWindowAggregator } from "../windowing/tumbling-window-aggregator.js";
-import type { WindowingMetrics, WindowingOptions } from "../windowing/types.js";
+import { TumblingWindowAggregator, type WindowingMetrics, type WindowingOptions } from "@fleetscore/stream-windowing";
 import { AggregationError } from "./aggregation-error.js";
 
-const logger = createLogger("sql-aggregates");
+const logger = createLogger("fleetscore:aggregation");
 
 export interface AggregationProgress {
   /** Readings read from the source in this process (valid and malformed). */

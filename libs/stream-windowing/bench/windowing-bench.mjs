@@ -5,19 +5,17 @@
 //     (2,000 device x sensor keys, a reading every ~5.4 s each for 3 h, sorted by ts), and
 //   - reference: the 17,768 readings of data/reference/sensor_data.csv,
 // with arrival = event time (a replay). The files are parsed into columns before timing.
-// The engine's TypeScript is transpiled on the fly (typescript's transpileModule), so no build is needed.
+// It times the built engine (libs/stream-windowing/dist): `npx nx run stream-windowing:build` first.
 //
-//   node libs/sql-aggregates/src/windowing/bench-windowing.mjs [--repeat 5] [--fixture DIR]
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+//   npx nx run stream-windowing:build && node libs/stream-windowing/bench/windowing-bench.mjs [--repeat 5] [--fixture DIR]
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { gunzipSync } from "node:zlib";
-import ts from "typescript";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, "../../../..");
+const ROOT = join(HERE, "../../..");
 const { values: args } = parseArgs({
   options: {
     repeat: { type: "string", default: "5" },
@@ -26,17 +24,9 @@ const { values: args } = parseArgs({
 });
 
 async function loadEngine() {
-  const out = mkdtempSync(join(tmpdir(), "bench-windowing-"));
-  for (const file of readdirSync(HERE)) {
-    if (!file.endsWith(".ts") || file.endsWith(".test.ts")) continue;
-    const js = ts.transpileModule(readFileSync(join(HERE, file), "utf8"), {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
-    }).outputText;
-    writeFileSync(join(out, file.replace(/\.ts$/, ".js")), js);
-  }
-  const mod = await import(pathToFileURL(join(out, "tumbling-window-aggregator.js")).href);
-  rmSync(out, { recursive: true, force: true });
-  return mod.TumblingWindowAggregator;
+  const dist = join(HERE, "../dist/index.js");
+  if (!existsSync(dist)) throw new Error(`${dist} is missing: run \`npx nx run stream-windowing:build\` first`);
+  return (await import(pathToFileURL(dist).href)).TumblingWindowAggregator;
 }
 
 /** `TS,Device,Sensor,Value` -> columns; TS `YYYY-MM-DD HH:MM:SS.fff` UTC. */

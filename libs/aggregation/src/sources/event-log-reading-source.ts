@@ -1,27 +1,34 @@
-import { LocalEventLog, parseEventPosition, formatEventPosition, type ReceivedEventBatch } from "@fleetscore/event-transport";
-import type { TimedReading } from "../windowing/types.js";
+import { parseEventPosition, formatEventPosition, type EventLogConsumer, type ReceivedEventBatch } from "@fleetscore/event-transport";
+import type { TimedReading } from "@fleetscore/stream-windowing";
 import type { ReadReadingsOptions, ReadingBatch, ReadingSource } from "./reading-source.js";
 
 /** Events per batch: each batch is one SQL transaction with its checkpoint. */
 const MAX_BATCH_SIZE = 50_000;
 
+export interface EventLogReadingSourceOptions {
+  /** Where the events come from, for messages and the default checkpoint name (a path or a URL, no credentials). */
+  readonly location: string;
+  /** Releases the consumer when the source is closed (e.g. `() => log.close()`). Default: nothing to release. */
+  readonly close?: () => Promise<void>;
+}
+
 /**
- * The simulator's local event log (the embedded stand-in for Event Hubs) as the aggregator's source.
+ * An event log as the aggregator's source: any {@link EventLogConsumer}, the simulator's local log (the
+ * embedded stand-in for Event Hubs) or an Event Hubs consumer.
  * Arrival time is each event's enqueued time, as Stream Analytics uses Event Hubs' EventEnqueuedUtcTime,
  * so the late-arrival policy applies. Following, an idle log still yields an empty batch every poll
  * interval with the current time, so the watermark moves on and windows close without new events.
  */
-export async function eventLogReadingSource(path: string): Promise<ReadingSource> {
-  const log = await LocalEventLog.open(path, { createIfNotExists: false });
+export function eventLogReadingSource(consumer: EventLogConsumer, options: EventLogReadingSourceOptions): ReadingSource {
   return {
-    location: path,
+    location: options.location,
     finite: false,
-    close: () => log.close(),
-    read: (from, options) => readLog(log, from, options ?? {}),
+    close: options.close ?? (async () => undefined),
+    read: (from, readOptions) => readLog(consumer, from, readOptions ?? {}),
   };
 }
 
-async function* readLog(log: LocalEventLog, from: string | undefined, options: ReadReadingsOptions): AsyncIterable<ReadingBatch> {
+async function* readLog(log: EventLogConsumer, from: string | undefined, options: ReadReadingsOptions): AsyncIterable<ReadingBatch> {
   const pollIntervalInMs = options.pollIntervalInMs ?? 500;
   const events = log.read(from === undefined ? undefined : parseEventPosition(from), {
     maxBatchSize: MAX_BATCH_SIZE,
