@@ -1,4 +1,7 @@
+import { isAbortError } from "@fleetscore/contracts";
+import { isEventLogError } from "@fleetscore/event-transport";
 import { createLogger } from "@fleetscore/logger";
+import { isReadingsCsvError } from "@fleetscore/readings-csv";
 import { isAggregationError, openReadingSource, runAggregation, type AggregationSummary } from "@fleetscore/aggregation";
 import { isAggregateStoreError, openAggregateStore, type AggregateStore } from "@fleetscore/sql-aggregates";
 import { z } from "zod";
@@ -58,10 +61,9 @@ export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode>
     });
   } catch (e) {
     progress.stop();
-    if (isAggregationError(e) || (e as Error).name === "ReadingsCsvError" || (e as Error).name === "EventLogError") {
-      throw new UsageError((e as Error).message, { cause: e });
-    }
-    if ((e as Error).name === "AbortError") throw e;
+    // The source's own errors (a broken CSV, an unusable log, a checkpoint from other options) name it: usage.
+    if (isAggregationError(e) || isReadingsCsvError(e) || isEventLogError(e)) throw new UsageError(e.message, { cause: e });
+    if (isAbortError(e)) throw e;
     return failed(e, io);
   } finally {
     progress.stop();

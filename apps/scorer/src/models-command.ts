@@ -1,4 +1,5 @@
 import { isModelStoreError, listModelVersions, pushModelVersion } from "@fleetscore/model-store";
+import { isBlobStoreError } from "@fleetscore/storage";
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
 import { UsageError } from "@fleetscore/cli-support";
@@ -30,7 +31,7 @@ export async function runModelsPushCommand(args: ModelsPushArgs, ctx: ModelsComm
     ctx.stdout.write(`pushed version ${record.version}: ${record.files.length} files, ${record.models} models; current is now ${record.version}\n`);
     return ExitCode.Ok;
   } catch (e) {
-    throw asUsageError(e, (err) => (err.code === "InvalidInput" || /^Model folder/.test(err.message) ? "--from" : err.code === "VersionExists" ? "--version" : "--to"));
+    throw asUsageError(e, (code) => (code === "InvalidInput" ? "--from" : code === "VersionExists" ? "--version" : "--to"));
   }
 }
 
@@ -54,8 +55,9 @@ export async function runModelsListCommand(args: ModelsListArgs, ctx: ModelsComm
 }
 
 /** Location and input errors become usage errors naming the flag; anything else stays internal. */
-function asUsageError(e: unknown, flagOf: (e: { code: string; message: string }) => string): unknown {
-  if (isModelStoreError(e)) return new UsageError(`${flagOf(e)}: ${e.message}`, { cause: e });
-  if (e instanceof Error && e.name === "BlobStoreError") return new UsageError(`${flagOf({ code: "", message: e.message })}: ${e.message}`, { cause: e });
+function asUsageError(e: unknown, flagOf: (code: string | undefined) => string): unknown {
+  if (isModelStoreError(e)) return new UsageError(`${flagOf(e.code)}: ${e.message}`, { cause: e });
+  // A storage error reaching here is about the store's location itself (never the models folder).
+  if (isBlobStoreError(e)) return new UsageError(`${flagOf(undefined)}: ${e.message}`, { cause: e });
   return e;
 }

@@ -226,14 +226,14 @@ async function readRowsPerModel(path: string): Promise<Map<string, number>> {
   return new Map(parsed.data.models.filter((m) => m.rows > 0).map((m) => [m.modelId, m.rows]));
 }
 
+/** The flag each batch-scoring error code blames. */
+const BATCH_ERROR_FLAG = { InputNotFound: "--data", InvalidInput: "--data", NoModels: "--models", InvalidRun: "--out", OutputFailed: "--out" } as const;
+
 /** Input and location errors become usage errors naming the flag; anything else stays internal. */
 function asUsageError(e: unknown): unknown {
   if (isModelStoreError(e)) return new UsageError(`--models: ${e.message}`, { cause: e });
   if (isAggregateStoreError(e) && e.code !== "Unavailable") return new UsageError(`--data: ${e.message}`, { cause: e });
-  if (isBatchScoringError(e)) {
-    const flag = e.message.startsWith("Data file") ? "--data" : e.message.startsWith("Model store") ? "--models" : "--out";
-    return new UsageError(`${flag}: ${e.message}`, { cause: e });
-  }
+  if (isBatchScoringError(e)) return new UsageError(`${BATCH_ERROR_FLAG[e.code]}: ${e.message}`, { cause: e });
   return e;
 }
 

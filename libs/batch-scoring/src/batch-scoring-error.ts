@@ -5,6 +5,10 @@ export type BatchScoringErrorCode =
   | "InputNotFound"
   /** The data file is not a readings CSV (missing columns, broken CSV or gzip). */
   | "InvalidInput"
+  /** The model store holds no models (almost always a wrong `--models` path). */
+  | "NoModels"
+  /** The run's files do not make a run: shard manifests missing, disagreeing or invalid, a run id out of form. */
+  | "InvalidRun"
   /** An output file could not be written. */
   | "OutputFailed";
 

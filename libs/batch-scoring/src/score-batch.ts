@@ -118,7 +118,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
   for await (const e of store.list(signalOpt)) entries.push(e);
   if (entries.length === 0) {
     // Almost always a wrong path; scoring nothing and exiting 0 would hide it.
-    throw new BatchScoringError(`Model store ${store.location} holds no models (expected model_<device>_<sensor>.onnx or .json files)`, "InvalidInput");
+    throw new BatchScoringError(`Model store ${store.location} holds no models (expected model_<device>_<sensor>.onnx or .json files)`, "NoModels");
   }
   const mine = planShards(weighModels(entries, options.rowsPerModel), shard.count)[shard.index]!;
   const existing = new Set(await output.list(signalOpt));

@@ -11,7 +11,7 @@ export type ModelStoreErrorCode =
   | "ChecksumMismatch"
   /** The store location itself is missing, not a folder, or holds no such version. */
   | "InvalidLocation"
-  /** A push was given something it cannot publish (no models, file names outside the seed naming). */
+  /** A push was given something it cannot publish (a missing folder, no models, file names outside the seed naming). */
   | "InvalidInput"
   /** A version with that id already exists: versions are immutable. */
   | "VersionExists"

@@ -110,7 +110,7 @@ async function readSeedFolder(fromDir: string): Promise<string[]> {
   try {
     entries = await readdir(fromDir, { withFileTypes: true });
   } catch (e) {
-    throw new ModelStoreError(`Model folder ${resolve(fromDir)} does not exist or cannot be read`, "InvalidLocation", { cause: e });
+    throw new ModelStoreError(`Model folder ${resolve(fromDir)} does not exist or cannot be read`, "InvalidInput", { cause: e });
   }
   const files = entries.filter((e) => e.isFile() && !e.name.startsWith(".")).map((e) => e.name);
   const bad = files.filter((n) => !parseSeedModelFileName(n));

@@ -14,41 +14,41 @@ const SHARD_MANIFEST = /^_manifest\.shard-(\d+)-of-(\d+)\.json$/;
 /**
  * Merges the shard manifests of a run (`_manifest.shard-<i>-of-<n>.json`, all n of them) into
  * `_manifest.json`. Idempotent: merging the same shards again writes the same manifest.
- * @throws BatchScoringError `InvalidInput` when shards are missing (unless `ifComplete`), disagree on
+ * @throws BatchScoringError `InvalidRun` when shards are missing (unless `ifComplete`), disagree on
  *   their count or run id, or two shards scored the same model.
  */
 export async function finalizeRun(output: RunOutput, options: FinalizeRunOptions = {}): Promise<RunManifest | undefined> {
   const names = (await output.list(options)).filter((n) => SHARD_MANIFEST.test(n));
   if (names.length === 0) {
     if (options.ifComplete) return undefined;
-    throw new BatchScoringError(`No shard manifests (_manifest.shard-<i>-of-<n>.json) in ${output.location}`, "InvalidInput");
+    throw new BatchScoringError(`No shard manifests (_manifest.shard-<i>-of-<n>.json) in ${output.location}`, "InvalidRun");
   }
   const counts = new Set(names.map((n) => Number(SHARD_MANIFEST.exec(n)![2])));
   if (counts.size > 1) {
-    throw new BatchScoringError(`Shard manifests in ${output.location} disagree on the shard count (${[...counts].join(", ")})`, "InvalidInput");
+    throw new BatchScoringError(`Shard manifests in ${output.location} disagree on the shard count (${[...counts].join(", ")})`, "InvalidRun");
   }
   const count = [...counts][0]!;
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !names.includes(`_manifest.shard-${i}-of-${count}.json`));
   if (missing.length > 0) {
     if (options.ifComplete) return undefined;
-    throw new BatchScoringError(`Run ${output.location} is missing the manifests of shard(s) ${missing.join(", ")} of ${count}`, "InvalidInput");
+    throw new BatchScoringError(`Run ${output.location} is missing the manifests of shard(s) ${missing.join(", ")} of ${count}`, "InvalidRun");
   }
   const shards: RunManifest[] = [];
   for (let i = 0; i < count; i++) {
     const name = `_manifest.shard-${i}-of-${count}.json`;
     const parsed = RunManifest.safeParse(JSON.parse(Buffer.from(await output.readFile(name, options)).toString("utf8")));
-    if (!parsed.success) throw new BatchScoringError(`${output.location}/${name} is not a valid run manifest: ${parsed.error.message}`, "InvalidInput");
+    if (!parsed.success) throw new BatchScoringError(`${output.location}/${name} is not a valid run manifest: ${parsed.error.message}`, "InvalidRun");
     shards.push(parsed.data);
   }
   const first = shards[0]!;
-  if (shards.some((s) => s.runId !== first.runId)) throw new BatchScoringError(`Shard manifests in ${output.location} belong to different runs`, "InvalidInput");
+  if (shards.some((s) => s.runId !== first.runId)) throw new BatchScoringError(`Shard manifests in ${output.location} belong to different runs`, "InvalidRun");
 
   const seen = new Map<string, number>();
   const models: ModelRunResult[] = [];
   shards.forEach((s, i) => {
     for (const m of s.models) {
       if (seen.has(m.modelId)) {
-        throw new BatchScoringError(`Model ${m.modelId} appears in shard ${seen.get(m.modelId)} and shard ${i} of ${output.location}`, "InvalidInput");
+        throw new BatchScoringError(`Model ${m.modelId} appears in shard ${seen.get(m.modelId)} and shard ${i} of ${output.location}`, "InvalidRun");
       }
       seen.set(m.modelId, i);
       models.push(m);
