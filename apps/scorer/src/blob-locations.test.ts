@@ -53,6 +53,24 @@ describe("score with Blob locations (Azurite)", () => {
     expect(manifest.input.models).toMatch(new RegExp(`^${models}@v\\d{8}T\\d{6}Z-[0-9a-f]{6}$`));
   });
 
+  it("finalize --out <container URL> merges the shard manifests written to Blob storage", async () => {
+    const out = container();
+    for (const shard of ["0/2", "1/2"]) {
+      const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", out, "--run-id", "f", "--shard", shard, "--workers", "0"], env());
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const store = await openBlobStore(out, { env: env() });
+    const mergedByShard = Buffer.from(await store.get("f/_manifest.json")).toString("utf8");
+    // As if the last shard had died before merging: finalize must write the same manifest again.
+    await store.delete("f/_manifest.json");
+    const r = await runScorer(["finalize", "--out", out, "--run-id", "f"], env());
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("run f: 15 models scored");
+    const merged = JSON.parse(Buffer.from(await store.get("f/_manifest.json")).toString("utf8"));
+    expect(merged).toEqual(JSON.parse(mergedByShard));
+    expect([merged.mergedShards, merged.totals.scored, merged.status]).toEqual([2, 15, "succeeded"]);
+  }, 180_000); // three CLI processes: a last guard on a loaded machine, not a speed requirement
+
   it("names the blob when the data blob does not exist (exit 2)", async () => {
     const missing = `${container()}/nope.csv`;
     const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", missing, "--out", join(tmp, "o")], env());

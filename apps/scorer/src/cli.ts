@@ -63,11 +63,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program
     .command("finalize")
     .description("Merge the shard manifests of a run into its _manifest.json (the last shard to finish does this itself).")
-    .requiredOption("--out <dir>", "output folder holding <run-id>/")
+    .requiredOption("--out <dir|url>", "output folder or Blob container URL holding <run-id>/")
     .requiredOption("--run-id <id>", "the run to finalize")
     .action(async (opts: Record<string, unknown>) => {
       const args = parseFlags(FinalizeArgs, opts);
-      exitCode = await runFinalizeCommand(args, { stdout: io.stdout, abortSignal: io.abortSignal });
+      exitCode = await runFinalizeCommand(args, { stdout: io.stdout, env: io.env, abortSignal: io.abortSignal });
     });
 
   const models = program.command("models").description("Publish and list versions of a model store (a folder or an Azure Blob container URL).");

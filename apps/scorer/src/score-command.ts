@@ -80,7 +80,7 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
   let manifest: RunManifest;
   const data = await openData(args, ctx);
   try {
-    const output = await openRunOutput(args.out, runId, args.retries, ctx);
+    const output = await openRunOutput(args.out, runId, args.retries, ctx, { create: true });
     manifest = await scoreBatch({
       runId,
       data: data.input,
@@ -117,8 +117,11 @@ function modelCacheDir(models: string, ctx: ScoreCommandContext): string | undef
   return /^https?:\/\//i.test(models) ? join(tmpdir(), "fleetscore-model-cache") : undefined;
 }
 
-/** `--out`: a folder, or an http(s) Blob container URL (the run's files become blobs `<run-id>/...`). */
-async function openRunOutput(out: string, runId: string, retries: number, ctx: ScoreCommandContext): Promise<RunOutput> {
+/**
+ * `--out`: a folder, or an http(s) Blob container URL (the run's files become blobs `<run-id>/...`).
+ * `create`: make the container if it is missing (a new run); `finalize` only opens an existing one.
+ */
+async function openRunOutput(out: string, runId: string, retries: number, ctx: ScoreCommandContext, { create }: { create: boolean }): Promise<RunOutput> {
   let location;
   try {
     location = parseBlobLocation(out);
@@ -132,7 +135,7 @@ async function openRunOutput(out: string, runId: string, retries: number, ctx: S
     // seconds with a clear error instead of hiding behind the SDK's own minute-long retry policy.
     const store = await openBlobStore(location, {
       ...(ctx.env && { env: ctx.env }),
-      createIfNotExists: true,
+      createIfNotExists: create,
       abortSignal: ctx.abortSignal,
       retryOptions: { maxTries: 1 },
     });
@@ -202,10 +205,10 @@ async function localDataFile(data: string, ctx: ScoreCommandContext): Promise<{ 
   return { path, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Runs `finalize`: merges the shard manifests of a run into `_manifest.json`. */
+/** Runs `finalize`: merges the shard manifests of a run (in a folder or a Blob container) into `_manifest.json`. */
 export async function runFinalizeCommand(args: FinalizeArgs, ctx: ScoreCommandContext): Promise<ExitCode> {
   try {
-    const output = await FolderRunOutput.create(args.out, args.runId, { abortSignal: ctx.abortSignal });
+    const output = await openRunOutput(args.out, args.runId, 3, ctx, { create: false });
     const manifest = (await finalizeRun(output, { abortSignal: ctx.abortSignal }))!;
     ctx.stdout.write(formatSummary(manifest, output.location, manifest.durationMs / 1000));
     return manifest.status === "failed" ? ExitCode.ModelsFailed : ExitCode.Ok;
