@@ -22,6 +22,15 @@ export default [
             { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:lib", "type:contracts"] },
             { sourceTag: "type:lib", onlyDependOnLibsWithTags: ["type:lib", "type:contracts"] },
             { sourceTag: "type:contracts", onlyDependOnLibsWithTags: [], allowedExternalImports: ["zod", "vitest"] },
+            // Scopes, from the data flow: ingest -> aggregate -> score -> ops; shared serves them all. A lib may
+            // use its own scope, shared, and the scopes upstream of it (the scorer reads SQL aggregates; the
+            // aggregator's sources read the event transport). ops (scheduler, pipeline-publisher, log-monitor,
+            // monitor) watches and drives the rest.
+            { sourceTag: "scope:shared", onlyDependOnLibsWithTags: ["scope:shared"] },
+            { sourceTag: "scope:ingest", onlyDependOnLibsWithTags: ["scope:ingest", "scope:shared"] },
+            { sourceTag: "scope:aggregate", onlyDependOnLibsWithTags: ["scope:aggregate", "scope:ingest", "scope:shared"] },
+            { sourceTag: "scope:score", onlyDependOnLibsWithTags: ["scope:score", "scope:aggregate", "scope:shared"] },
+            { sourceTag: "scope:ops", onlyDependOnLibsWithTags: ["scope:ops", "scope:score", "scope:aggregate", "scope:ingest", "scope:shared"] },
             { sourceTag: "sdk:none", bannedExternalImports: CLOUD_SDKS },
             { sourceTag: "sdk:onnxruntime", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "onnxruntime-*") },
             { sourceTag: "sdk:azure-storage", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "@azure/*") },
