@@ -15,8 +15,9 @@ export default [
         {
           enforceBuildableLibDependency: true,
           banTransitiveDependencies: true,
-          // Loaded lazily on purpose: the Azure adapter only when a location is a URL (model-store).
-          checkDynamicDependenciesExceptions: ["@fleetscore/storage"],
+          // Loaded lazily on purpose: the Azure adapter only when a location is a URL (model-store), the
+          // Application Insights exporter only when its connection string is set (monitor).
+          checkDynamicDependenciesExceptions: ["@fleetscore/storage", "@fleetscore/log-monitor"],
           allow: [],
           depConstraints: [
             { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:lib", "type:contracts"] },
@@ -25,6 +26,7 @@ export default [
             { sourceTag: "sdk:none", bannedExternalImports: CLOUD_SDKS },
             { sourceTag: "sdk:onnxruntime", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "onnxruntime-*") },
             { sourceTag: "sdk:azure-storage", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "@azure/*") },
+            { sourceTag: "sdk:azure-monitor", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "@azure/*") },
             { sourceTag: "sdk:sql", bannedExternalImports: CLOUD_SDKS.filter((p) => !["mssql", "tedious", "pg", "better-sqlite3"].includes(p)) },
             { sourceTag: "sdk:sqlite", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "better-sqlite3") },
           ],
@@ -51,6 +53,17 @@ export default [
       "no-restricted-imports": [
         "error",
         { patterns: [{ group: ["@azure/*"], message: "Import the Azure SDK only under libs/storage/src/azure/." }] },
+      ],
+    },
+  },
+  {
+    // Within log-monitor, the Azure Monitor exporter stays behind the "./appinsights" subpath: it loads only when exporting.
+    files: ["libs/log-monitor/src/**/*.ts"],
+    ignores: ["libs/log-monitor/src/appinsights/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@azure/*"], message: "Import the Azure SDK only under libs/log-monitor/src/appinsights/." }] },
       ],
     },
   },
