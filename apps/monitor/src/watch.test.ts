@@ -43,10 +43,12 @@ describe("watch", () => {
   });
 
   it("shows a progress bar on a terminal and the run's details at the end", async () => {
-    const r = await monitor(["watch", "--out", out, "w-run"], { tty: true });
+    const whole = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", out, "--run-id", "w-tty", "--workers", "1"]);
+    expect(whole.code).toBe(0);
+    const r = await monitor(["watch", "--out", out, "w-tty"], { tty: true });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/run w-run \|█+\| 15\/15 models \| succeeded \| files 15 \| failed 0/);
-    expect(r.stdout).toMatch(/^run w-run: succeeded/);
+    expect(r.stderr).toMatch(/run w-tty \|█+\| 15\/15 models \| succeeded \| files 15 \| failed 0/);
+    expect(r.stdout).toMatch(/^run w-tty: succeeded/);
   });
 
   it("exits 130 when interrupted while the run is still in progress", async () => {
