@@ -27,7 +27,7 @@ section.wide { grid-column: 1 / -1; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #eee; vertical-align: top; }
 th { background: #fafafa; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-code { font-size: 12px; word-break: break-all; } .none { color: #2e7d32; }
+code { font-size: 12px; overflow-wrap: anywhere; } td.code code { white-space: nowrap; } .none { color: #2e7d32; }
 .legend { font-size: 12px; color: #555; margin-top: 6px; }
 .swatch { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 10px; vertical-align: middle; }
 `;
@@ -37,7 +37,7 @@ function failuresTable(d: RunReportData): string {
   const rows = d.failures
     .map(
       (f) =>
-        `<tr><td>${esc(f.modelId)}</td><td>${esc(f.shard ?? "-")}</td><td><code>${esc(f.code)}</code></td><td>${esc(f.message)}</td>` +
+        `<tr><td>${esc(f.modelId)}</td><td>${esc(f.shard ?? "-")}</td><td class="code"><code>${esc(f.code)}</code></td><td>${esc(f.message)}</td>` +
         `<td><code>${esc(f.recordedIn)}</code>${f.log ? `<br><code>${esc(`${f.log.file}:${f.log.line}`)}</code>` : ""}</td></tr>`,
     )
     .join("");
@@ -63,8 +63,8 @@ ${l.rejected.length ? `<p class="meta">${n(l.rejected.length)} label row(s) set 
 export async function renderReportHtml(d: RunReportData): Promise<string> {
   const s = d.summary;
   const libs = await chartLibrarySources();
-  const heatHeight = Math.min(Math.max(160, d.heatmap.devices.length * 26 + 80), 1400);
-  const heatWidth = Math.min(Math.max(320, d.heatmap.sensors.length * 80 + 120), 1200);
+  const heatHeight = Math.min(Math.max(160, d.heatmap.devices.length * 40 + 90), 1400);
+  const heatWidth = Math.min(Math.max(320, d.heatmap.sensors.length * 110 + 120), 1200);
   const series = d.series
     .map((x, i) => `<div><h3>${esc(x.modelId)}: ${n(x.anomalies)} anomalies in ${n(x.rows)} rows</h3><div class="chart" style="height:220px"><canvas id="scores-${i}" role="img" aria-label="scores of ${esc(x.modelId)}"></canvas></div></div>`)
     .join("");

@@ -108,8 +108,8 @@ export const REPORT_PAGE_SCRIPT = String.raw`
       data: {
         labels: names,
         datasets: [
-          { label: "precision", data: [l.precision === undefined ? null : l.precision].concat(l.byKind.map(function () { return null; })), backgroundColor: BLUE },
-          { label: "recall", data: [l.recall === undefined ? null : l.recall].concat(l.byKind.map(function (k) { return k.recall === undefined ? null : k.recall; })), backgroundColor: RED }
+          { label: "precision", data: [l.precision === undefined ? null : l.precision].concat(l.byKind.map(function () { return null; })), backgroundColor: BLUE, minBarLength: 3 },
+          { label: "recall", data: [l.recall === undefined ? null : l.recall].concat(l.byKind.map(function (k) { return k.recall === undefined ? null : k.recall; })), backgroundColor: RED, minBarLength: 3 }
         ]
       },
       options: {
