@@ -4,6 +4,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { makeTempDir, modelsWithOneCorrupt, monitor, REFERENCE_DATA, REFERENCE_MODELS, runScorer } from "./test-fixtures/runs.js";
 
+declare module "vitest" {
+  export interface ProvidedContext {
+    azuriteAccountUrl: string;
+    azuriteConnectionString: string;
+  }
+}
+
 // The scorer writes its runs as blobs into a container on Azurite (started by libs/storage's globalSetup);
 // the monitor reads them through @fleetscore/storage's BlobStore with the account key of the connection string.
 const env = (): Record<string, string> => ({ AZURE_STORAGE_CONNECTION_STRING: inject("azuriteConnectionString") });

@@ -34,8 +34,10 @@ export async function openReport(htmlFile: string, screenshot: string): Promise<
     await page.waitForSelector("body[data-charts-ready=true]");
     const canvases = await page.$$eval("canvas", (els) =>
       els.map((el) => {
-        const c = el as HTMLCanvasElement;
-        const pixels = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+        // Runs in the page (the DOM types are not in this Node project's lib): a canvas, read back as RGBA.
+        type Canvas = { id: string; width: number; height: number; getContext(k: "2d"): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+        const c = el as unknown as Canvas;
+        const pixels = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
         let painted = 0;
         for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
         return { id: c.id, width: c.width, height: c.height, painted };
