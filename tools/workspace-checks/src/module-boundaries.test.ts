@@ -37,6 +37,10 @@ describe("module boundaries (eslint.config.mjs)", () => {
     expect(azureInside).toEqual([]);
     const azureElsewhere = await lintProbe("libs/model-store/src/probe.ts", 'import { BlobServiceClient } from "@azure/storage-blob";\nexport const x = BlobServiceClient;\n');
     expect(azureElsewhere.join("\n")).toMatch(/sdk:none.*not allowed to import "@azure\/storage-blob"/);
+    const monitorOutside = await lintProbe("libs/log-monitor/src/probe.ts", 'import { AzureMonitorLogExporter } from "@azure/monitor-opentelemetry-exporter";\nexport const x = AzureMonitorLogExporter;\n');
+    expect(monitorOutside.join("\n")).toMatch(/only under libs\/log-monitor\/src\/appinsights/);
+    const monitorInside = await lintProbe("libs/log-monitor/src/appinsights/probe.ts", 'import { AzureMonitorLogExporter } from "@azure/monitor-opentelemetry-exporter";\nexport const x = AzureMonitorLogExporter;\n');
+    expect(monitorInside).toEqual([]);
   });
 
   it("makes apps import libs through their package entry, not by path", async () => {
