@@ -94,6 +94,7 @@ export function formatRunDetails(r: RunSummary): string {
       out.push(`  ${f.modelId}${f.shard ? ` (shard ${f.shard})` : ""}: [${f.code}] ${f.message}`);
       out.push(`    recorded in ${f.recordedIn}${f.log ? `; log ${f.log.file}:${f.log.line}` : ""}`);
     }
+    if (!r.failures.some((f) => f.log)) out.push("  (to point at each failure's log line, pass the scorer's saved stderr with --logs)");
     out.push("");
   }
   for (const e of r.external) {
