@@ -73,7 +73,7 @@ afterAll(async () => {
 const connectionString = (): string =>
   `InstrumentationKey=11111111-2222-3333-4444-555555555555;IngestionEndpoint=https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
-describe("Application Insights export", () => {
+describe("Application Insights export", { timeout: 120_000 }, () => {
   it("sends nothing unless APPLICATIONINSIGHTS_CONNECTION_STRING is set", async () => {
     requests = [];
     const r = await runMonitor(["show", "--out", out, "ai-run"], {});

@@ -61,7 +61,7 @@ describe("report", () => {
     expect(text).toContain("1_4");
     expect(text).toContain("InvalidModel");
     expect(text).toContain("line 22: ts &quot;not-a-time&quot;");
-  }, 120_000);
+  }, 600_000);
 
   it("rejects a labels file without the ts column, naming it (exit 2), and writes nothing", async () => {
     const labels = join(dir, "bad-labels.csv");

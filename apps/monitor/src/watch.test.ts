@@ -17,7 +17,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe("watch", () => {
+// Each test runs the real scorer once or twice: generous per-test guards for a loaded machine (no test waits on time).
+describe("watch", { timeout: 300_000 }, () => {
   it("prints a JSON line per change off a terminal and ends with the run's status when the last shard finishes", async () => {
     expect((await shard("w-run", "0/2")).code).toBe(0);
     let firstLine!: () => void;

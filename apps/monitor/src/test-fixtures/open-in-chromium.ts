@@ -14,12 +14,16 @@ export interface OpenedReport {
   readonly title: string;
 }
 
+/** Playwright's own defaults (30 s) are too short for a loaded 2-core machine: this is only a last guard. */
+const GUARD_IN_MS = 240_000;
+
 /** Opens an HTML file in headless Chromium with no network, waits for its charts and saves a full-page screenshot. */
 export async function openReport(htmlFile: string, screenshot: string): Promise<OpenedReport> {
   if (!CHROMIUM) throw new Error("chromium is not installed: apt-get install -y chromium (.ci/run does it), or set FLEETSCORE_CHROMIUM");
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--headless", "--no-sandbox", "--disable-gpu"], timeout: GUARD_IN_MS });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(GUARD_IN_MS);
     const url = pathToFileURL(htmlFile).href;
     const consoleErrors: string[] = [];
     const requests: string[] = [];
