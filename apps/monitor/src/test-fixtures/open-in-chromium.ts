@@ -2,8 +2,9 @@ import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 
-/** Debian's chromium (`.ci/run` installs it when missing); FLEETSCORE_CHROMIUM overrides. */
-export const CHROMIUM = process.env["FLEETSCORE_CHROMIUM"] ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+/** Debian's chromium (`.ci/run` installs it when missing), else Chrome as GitHub's runners ship it; FLEETSCORE_CHROMIUM overrides. */
+export const CHROMIUM =
+  process.env["FLEETSCORE_CHROMIUM"] ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find((p) => existsSync(p));
 
 export interface OpenedReport {
   readonly consoleErrors: string[];
