@@ -97,6 +97,19 @@ const CODECS_ENCODE: PickleGlobal = {
   },
 };
 
+/** Protocol 2 under Python 3 writes an empty `bytes` as `bytes()` (`__builtin__.bytes`). */
+function emptyBytes(module: string): PickleGlobal {
+  return {
+    kind: "global",
+    module,
+    name: "bytes",
+    call(args, ctx: PickleContext) {
+      if (args.length !== 0) return ctx.fail("ForbiddenConstruct", `${module}.bytes is called with (${args.map(describeValue).join(", ")}); only bytes() is allowed`);
+      return new Uint8Array(0);
+    },
+  };
+}
+
 /**
  * joblib's `NumpyArrayWrapper`: its state (shape, order, dtype, alignment) is followed in the file by the
  * array's bytes, outside any pickle opcode; BUILD reads them and leaves the array in the wrapper's place.
@@ -140,6 +153,8 @@ const BASE_GLOBALS: ReadonlyMap<string, PickleGlobal> = new Map([
     reconstructor("copyreg"),
     reconstructor("copy_reg"),
     CODECS_ENCODE,
+    emptyBytes("builtins"),
+    emptyBytes("__builtin__"),
   ].map((g) => [`${g.module}.${g.name}`, g] as const),
   // Python 2's name for builtins.object: the same value, which the reconstructor checks for.
   ["__builtin__.object", OBJECT] as const,
