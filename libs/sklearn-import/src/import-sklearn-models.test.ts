@@ -28,7 +28,7 @@ function expectSameParams(actual: ModelParams, expected: ModelParams, name: stri
   a.forEach((v, i) => expect(Object.is(v, b[i]), `${name}: value ${i} is ${v}, expected ${b[i]}`).toBe(true));
 }
 
-export async function compareFolders(converted: string, expected: string, ids: readonly string[]): Promise<void> {
+async function compareFolders(converted: string, expected: string, ids: readonly string[]): Promise<void> {
   for (const id of ids) {
     const [a, b] = await Promise.all([readFile(join(converted, `${id}.json`), "utf8"), readFile(join(expected, `${id}.json`), "utf8")]);
     expectSameParams(ModelParams.parse(JSON.parse(a)), ModelParams.parse(JSON.parse(b)), id);
@@ -46,5 +46,17 @@ describe("importSklearnModels on the reference architecture's 15 scikit-learn 0.
     const ids = summary.converted.map((c) => `model_${c.modelId}`);
     await compareFolders(to, join(FIXTURES, "reference/models"), ids);
     expect((await readdir(to)).sort()).toEqual(ids.flatMap((id) => [`${id}.json`, `${id}.onnx`]).sort());
+  });
+});
+
+describe("importSklearnModels on synthetic-5k's 5,000 scikit-learn 1.2.1 pickles", () => {
+  it("converts every one to parameters bit-identical to synthetic-5k/models/*.json", { timeout: 600_000 }, async () => {
+    const to = await tempDir();
+    const summary = await importSklearnModels(join(FIXTURES, "synthetic-5k/models-pickle"), to);
+    expect(summary.refused).toEqual([]);
+    expect(summary.skipped).toEqual([]);
+    expect(summary.converted).toHaveLength(5000);
+    expect(new Set(summary.converted.map((c) => c.sklearnVersion))).toEqual(new Set(["1.2.1"]));
+    await compareFolders(to, join(FIXTURES, "synthetic-5k/models"), summary.converted.map((c) => `model_${c.modelId}`));
   });
 });
