@@ -115,6 +115,13 @@ describe("importSklearnModel on damaged files", () => {
     }
   });
 
+  it("a joblib dump named .pkl is refused with a hint; dict keys nested 300,000 deep are refused, not a crash", async () => {
+    const plain = await readFile(join(PICKLES, "model_3_1.joblib"));
+    expect(() => importSklearnModel(plain, { file: "j.pkl" })).toThrow(/j\.pkl: refuses the global joblib\.numpy_pickle\.NumpyArrayWrapper: this is a joblib dump: name the file .*\.joblib/);
+    const deep = Buffer.concat([Buffer.from([0x80, 4, 0x7d, 0x4e]), Buffer.alloc(300_000, 0x85), Buffer.from([0x4e, 0x73, 0x2e])]);
+    expect(() => importSklearnModel(deep, { file: "deep.pkl" })).toThrow(expect.objectContaining({ code: "CorruptPickle", file: "deep.pkl" }));
+  });
+
   it("a truncated joblib dump and a corrupt zlib stream are refused", async () => {
     const plain = await readFile(join(PICKLES, "model_3_1.joblib"));
     expect(() => importSklearnModel(plain.subarray(0, plain.length - 9), { file: "t.joblib", format: "joblib" })).toThrow(/^t\.joblib: .* only \d+ remain.*truncated/);

@@ -1,7 +1,7 @@
 import { gunzipSync, inflateSync } from "node:zlib";
 import { readPickle } from "./pickle/read-pickle.js";
 import { sklearnGlobals } from "./pickle/sklearn-globals.js";
-import { SklearnImportError } from "./sklearn-import-error.js";
+import { isSklearnImportError, SklearnImportError } from "./sklearn-import-error.js";
 import { toModelParams, type SklearnModelParams, type ToModelParamsOptions } from "./sklearn-model-params.js";
 
 /** Default byte limit of one model file and of what a compressed joblib dump inflates to. */
@@ -31,8 +31,15 @@ export function importSklearnModel(bytes: Uint8Array, options: ImportSklearnMode
   if (pickle[0] !== 0x80) {
     throw new SklearnImportError(`${file}: does not start with a pickle PROTO opcode (0x80): not a pickle of protocol 2 or later${joblib ? ", nor a zlib or gzip joblib dump" : ""}`, "CorruptPickle", file);
   }
-  const { value } = readPickle(pickle, { file, resolveGlobal: sklearnGlobals({ joblib }) });
-  return toModelParams(value, options);
+  try {
+    const { value } = readPickle(pickle, { file, resolveGlobal: sklearnGlobals({ joblib }) });
+    return toModelParams(value, options);
+  } catch (e) {
+    if (isSklearnImportError(e)) throw e;
+    // A hostile shape the checks did not foresee (e.g. keys nested deep enough to exhaust the stack) still
+    // refuses only this file.
+    throw new SklearnImportError(`${file}: cannot be read as a model: ${(e as Error).message}`, "CorruptPickle", file, { cause: e });
+  }
 }
 
 /** joblib writes a compressed dump as one zlib (`x`) or gzip stream of the plain dump; older `ZF` files are a different format. */

@@ -177,6 +177,9 @@ export function sklearnGlobals(options: { readonly joblib: boolean }): (module: 
     if (module === "sklearn" || module.startsWith("sklearn.")) {
       return { kind: "refused", code: "UnsupportedEstimator", reason: `it is scikit-learn's ${name}; ${SUPPORTED}` };
     }
+    if (!options.joblib && name === "NumpyArrayWrapper") {
+      return { kind: "refused", code: "ForbiddenGlobal", reason: "this is a joblib dump: name the file model_<device>_<sensor>.joblib so it is read as one" };
+    }
     return { kind: "refused", code: "ForbiddenGlobal", reason: ALLOWED };
   };
 }
