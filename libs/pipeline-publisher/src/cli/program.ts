@@ -16,7 +16,7 @@ export interface PublisherCliDeps {
   readonly now?: () => Date;
 }
 
-interface CommonFlags { config: string; pipeline?: string; dryRun?: boolean }
+interface CommonFlags { config: string; pipeline?: string; dryRun?: boolean; at?: string; last?: string }
 
 /** `fleetscore-publisher deploy|undeploy|trigger|status --config <file>`; returns the exit code. */
 export async function runPublisherCli(argv: readonly string[], io: ProcessIo, deps: PublisherCliDeps = {}): Promise<number> {
@@ -69,7 +69,7 @@ export async function runPublisherCli(argv: readonly string[], io: ProcessIo, de
   command("trigger", "submit the pipeline job once, now (or for --at)")
     .option("--at <iso>", "the trigger time the run is for (default: now); it names the run")
     .action(
-      guarded(async (flags: CommonFlags & { at?: string }) => {
+      guarded(async (flags) => {
         const spec = await load(flags);
         const at = flags.at === undefined ? (deps.now?.() ?? new Date()) : new Date(flags.at);
         if (Number.isNaN(at.getTime())) throw new PublisherError(`--at: "${flags.at}" is not an ISO 8601 time`, "InvalidConfig");
@@ -82,7 +82,7 @@ export async function runPublisherCli(argv: readonly string[], io: ProcessIo, de
   command("status", "show the schedule and the recent jobs with their state")
     .option("--last <n>", "how many recent jobs", "10")
     .action(
-      guarded(async (flags: CommonFlags & { last: string }) => {
+      guarded(async (flags) => {
         const last = Number(flags.last);
         if (!Number.isInteger(last) || last < 0) throw new PublisherError(`--last: "${flags.last}" is not a count of jobs`, "InvalidConfig");
         const spec = await load(flags);

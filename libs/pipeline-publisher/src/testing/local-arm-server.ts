@@ -56,11 +56,11 @@ export class LocalArmServer {
 
   static async start(options: LocalArmServerOptions): Promise<LocalArmServer> {
     const { key, cert } = selfSignedCertificate();
-    let self: LocalArmServer | undefined;
-    const server = createServer({ key, cert }, (req, res) => void self!.handle(req, res));
+    const holder: { self?: LocalArmServer } = {};
+    const server = createServer({ key, cert }, (req, res) => void holder.self!.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    self = new LocalArmServer(`https://127.0.0.1:${(server.address() as AddressInfo).port}`, cert, server, options);
-    return self;
+    holder.self = new LocalArmServer(`https://127.0.0.1:${(server.address() as AddressInfo).port}`, cert, server, options);
+    return holder.self;
   }
 
   inject(reply: InjectedReply): void {
