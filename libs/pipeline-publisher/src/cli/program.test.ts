@@ -56,7 +56,7 @@ describe("fleetscore-publisher", () => {
     await writeFile(bad, (await readFile(EXAMPLE, "utf8")).replace("shards: 4", "shards: 0"));
     const invalid = await cli("deploy", "--dry-run", "--config", bad);
     expect(invalid.code).toBe(2);
-    expect(invalid.err).toContain(`${bad}: pipelines[0].shards: Too small: expected number to be >=1 (got 0)`);
+    expect(invalid.err).toContain(`${bad}: pipelines.0.shards: Too small: expected number to be >0 (got 0)`);
 
     const missing = await cli("undeploy", "--config", EXAMPLE);
     expect(missing.code).toBe(1);

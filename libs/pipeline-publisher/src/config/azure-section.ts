@@ -37,7 +37,6 @@ export const AzureSection = z
     }),
     namePrefix: Name(20).default("fleetscore"),
     experimentName: z.string().min(1).default("fleetscore-scoring"),
-    shardTimeout: Iso8601Duration.optional(),
   })
   .refine((a) => a.compute.minNodes <= a.compute.maxNodes, { path: ["compute", "minNodes"], message: "must not exceed compute.maxNodes" });
 export type AzureSection = z.infer<typeof AzureSection>;

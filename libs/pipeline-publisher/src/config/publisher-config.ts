@@ -1,37 +1,42 @@
 import { readFile } from "node:fs/promises";
-import { parse as parseYaml } from "yaml";
-import { z } from "zod";
-import type { PublishSpec } from "../plan/publish-spec.js";
+import { createTrigger, SchedulerConfig } from "@fleetscore/scheduling";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
 import { PublisherError } from "../publisher-error.js";
 import { AzureSection } from "./azure-section.js";
-import { PipelineSection } from "./pipeline-section.js";
 
-/** The pipeline config (as the scheduler reads it) plus the `azure` section. Unknown keys are left to the scheduler. */
-export const PublisherConfig = z.looseObject({
-  pipelines: z.array(PipelineSection).min(1),
-  azure: AzureSection,
-});
+/** The scheduler's config (issue #13's schema, imported) plus the `azure` section. */
+export const PublisherConfig = SchedulerConfig.safeExtend({ azure: AzureSection });
 export type PublisherConfig = z.infer<typeof PublisherConfig>;
 
-const pathOf = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>((s, k) => (typeof k === "number" ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), "");
+const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
 
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw);
+/** One line per issue, as the scheduler writes them: `<file>: <field.path>: <message> (got <value>)`. */
+function describeIssues(source: string, raw: unknown, error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const value = valueAt(raw, issue.path);
+      return `  ${source}: ${issue.path.join(".") || "(top level)"}: ${issue.message} (got ${value === undefined ? "missing" : JSON.stringify(value)})`;
+    })
+    .join("\n");
 }
 
 /**
- * Validates a parsed config. @throws PublisherError `InvalidConfig` listing every issue as
- * `<source>: <field path>: <message> (got <value>)`.
+ * Validates a parsed config (the scheduler's fields, its cron expressions, and `azure`).
+ * @throws PublisherError `InvalidConfig` listing every issue with the file, field path and value.
  */
 export function parsePublisherConfig(raw: unknown, source: string): PublisherConfig {
   const parsed = PublisherConfig.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((issue) => {
-    const got = valueAt(raw, issue.path);
-    return `  ${source}: ${pathOf(issue.path) || "(root)"}: ${issue.message}${got === undefined ? "" : ` (got ${JSON.stringify(got)})`}`;
+  if (!parsed.success) throw new PublisherError(`Invalid publisher config:\n${describeIssues(source, raw, parsed.error)}`, "InvalidConfig");
+  parsed.data.pipelines.forEach((pipeline, i) => {
+    try {
+      createTrigger(pipeline.trigger);
+    } catch (e) {
+      throw new PublisherError(`Invalid publisher config:\n  ${source}: pipelines.${i}.trigger.expression: ${(e as Error).message}`, "InvalidConfig", { cause: e });
+    }
   });
-  throw new PublisherError(`Invalid publisher config:\n${lines.join("\n")}`, "InvalidConfig");
+  return parsed.data;
 }
 
 /** Reads and validates a YAML or JSON config file. */
@@ -42,22 +47,9 @@ export async function loadPublisherConfig(file: string): Promise<PublisherConfig
   } catch (e) {
     throw new PublisherError(`Cannot read the publisher config ${file}: ${(e as Error).message}`, "InvalidConfig", { cause: e });
   }
-  let raw: unknown;
-  try {
-    raw = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
-  } catch (e) {
-    throw new PublisherError(`${file} is not valid ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${(e as Error).message}`, "InvalidConfig", { cause: e });
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new PublisherError(`${file}: not valid YAML or JSON:\n${doc.errors.map((e) => e.message).join("\n")}`, "InvalidConfig");
   }
-  return parsePublisherConfig(raw, file);
-}
-
-/** The plan input for one pipeline of the config (`name` may be omitted when there is only one). */
-export function toPublishSpec(config: PublisherConfig, name?: string): PublishSpec {
-  const names = config.pipelines.map((p) => p.name);
-  const pipeline = name === undefined && names.length === 1 ? config.pipelines[0] : config.pipelines.find((p) => p.name === name);
-  if (!pipeline) {
-    const why = name === undefined ? "the config has several pipelines: pass --pipeline" : `no pipeline is named "${name}"`;
-    throw new PublisherError(`${why} (pipelines: ${names.join(", ")})`, "InvalidConfig");
-  }
-  return { pipeline, azure: config.azure };
+  return parsePublisherConfig(doc.toJS(), file);
 }

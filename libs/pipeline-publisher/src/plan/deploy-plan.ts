@@ -1,6 +1,7 @@
 import { putRequest, type ArmRequest } from "./arm-request.js";
 import { computeRequest, environmentRequest, finalizeComponentRequest, scoreComponentRequest } from "./assets.js";
-import { pipelineJobProperties, runIdFor, SCHEDULE_TRIGGER_TIME, type PipelineJobParts } from "./pipeline-job.js";
+import { scheduledRunId } from "@fleetscore/scheduling";
+import { pipelineJobProperties, SCHEDULE_TRIGGER_TIME, type PipelineJobParts } from "./pipeline-job.js";
 import type { PublishSpec } from "./publish-spec.js";
 import { scheduleTrigger } from "./schedule-trigger.js";
 
@@ -39,10 +40,14 @@ export function buildDeployPlan(spec: PublishSpec): DeployPlan {
   return { requests: [compute, environment, parts.scoreComponent, parts.finalizeComponent, schedule], scheduleName: name, parts };
 }
 
-/** The request `trigger` sends: the pipeline job of a run at `at` (named by its run id, so a repeat finds it). */
+/**
+ * The request `trigger` sends: the pipeline job of a run at `at`, floored to the minute as schedule trigger
+ * times are, and named by the scheduler's run id for it, so a repeat finds the job instead of running twice.
+ */
 export function buildTriggerRequest(spec: PublishSpec, plan: DeployPlan, at: Date): ArmRequest {
-  const runId = runIdFor(spec.pipeline.name, at);
-  return putRequest(spec.azure, "job", [runId], { properties: pipelineJobProperties(spec.azure, spec.pipeline, plan.parts, at.toISOString()) });
+  const minute = new Date(Math.floor(at.getTime() / 60_000) * 60_000);
+  const runId = scheduledRunId(spec.pipeline.name, minute);
+  return putRequest(spec.azure, "job", [runId], { properties: pipelineJobProperties(spec.azure, spec.pipeline, plan.parts, minute.toISOString()) });
 }
 
 /** The schedule's body with `isEnabled: false` (what `undeploy` sends). */

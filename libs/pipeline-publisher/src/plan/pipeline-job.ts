@@ -35,7 +35,7 @@ export function pipelineJobProperties(azure: AzureSpec, pipeline: PipelineSpec, 
         shard_count: stepLiteral(pipeline.shards),
       },
       outputs: { done: { job_output_type: "uri_folder", mode: "ReadWriteMount" } },
-      ...(azure.shardTimeout && { limits: { job_limits_type: "Command", timeout: azure.shardTimeout } }),
+      ...(pipeline.shardTimeoutInSeconds !== undefined && { limits: { job_limits_type: "Command", timeout: `PT${pipeline.shardTimeoutInSeconds}S` } }),
     };
   }
   jobs["finalize"] = {
@@ -65,10 +65,4 @@ export function pipelineJobProperties(azure: AzureSpec, pipeline: PipelineSpec, 
     settings: { continue_on_step_failure: true, default_compute: computeId },
     jobs,
   };
-}
-
-/** `<pipeline>-YYYYMMDDTHHMMZ`: the run id (and job name) of a run triggered at `at`. */
-export function runIdFor(pipelineName: string, at: Date): string {
-  const iso = at.toISOString();
-  return `${pipelineName}-${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}Z`;
 }

@@ -27,9 +27,12 @@ export interface PipelineSpec {
   readonly dataWindowInSeconds?: number;
   readonly shards: number;
   readonly workersPerShard?: number;
+  /** The scorer's `--retries` (transient I/O); the scorer's default when absent. */
   readonly retries?: number;
   readonly maxFailedModels?: string;
   readonly engine?: "auto" | "onnx" | "ts";
+  /** A shard step is cancelled after this long. */
+  readonly shardTimeoutInSeconds?: number;
   readonly trigger: TriggerSpec;
 }
 
@@ -56,8 +59,6 @@ export interface AzureSpec extends WorkspaceRef {
   /** Prefix of the environment, component and schedule names. */
   readonly namePrefix: string;
   readonly experimentName: string;
-  /** ISO 8601 duration after which a shard step is cancelled. */
-  readonly shardTimeout?: string;
 }
 
 export interface PublishSpec {
