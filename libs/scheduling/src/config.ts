@@ -157,8 +157,8 @@ export function parseSchedulerConfig(text: string, file: string): SchedulerConfi
       const at = `pipelines.${i}.trigger.expression`;
       throw new SchedulingError(`Invalid scheduler config:\n${file}: ${at}: ${(e as Error).message}`, "InvalidConfig", { cause: e });
     }
-    if (p.trigger.startTime && p.trigger.endTime && p.trigger.endTime <= p.trigger.startTime) {
-      throw new SchedulingError(`Invalid scheduler config:\n${file}: pipelines.${i}.trigger.endTime: must be after startTime (got ${JSON.stringify(valueAt(raw, ["pipelines", i, "trigger", "endTime"]))})`, "InvalidConfig");
+    if (p.trigger.startTime && p.trigger.endTime && p.trigger.endTime < p.trigger.startTime) {
+      throw new SchedulingError(`Invalid scheduler config:\n${file}: pipelines.${i}.trigger.endTime: must not be before startTime (got ${JSON.stringify(valueAt(raw, ["pipelines", i, "trigger", "endTime"]))})`, "InvalidConfig");
     }
   }
   return result.data;

@@ -35,6 +35,11 @@ export function parsePublisherConfig(raw: unknown, source: string): PublisherCon
     } catch (e) {
       throw new PublisherError(`Invalid publisher config:\n  ${source}: pipelines.${i}.trigger.expression: ${(e as Error).message}`, "InvalidConfig", { cause: e });
     }
+    const { startTime, endTime } = pipeline.trigger;
+    if (startTime && endTime && endTime < startTime) {
+      const got = JSON.stringify(valueAt(raw, ["pipelines", i, "trigger", "endTime"]));
+      throw new PublisherError(`Invalid publisher config:\n  ${source}: pipelines.${i}.trigger.endTime: must not be before startTime (got ${got})`, "InvalidConfig");
+    }
   });
   return parsed.data;
 }
