@@ -25,7 +25,12 @@ export default [
             { sourceTag: "type:contracts", onlyDependOnLibsWithTags: [], allowedExternalImports: ["zod", "vitest"] },
             { sourceTag: "sdk:none", bannedExternalImports: CLOUD_SDKS },
             { sourceTag: "sdk:onnxruntime", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "onnxruntime-*") },
-            { sourceTag: "sdk:azure-storage", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "@azure/*") },
+            { sourceTag: "sdk:azure-storage", bannedExternalImports: [...CLOUD_SDKS.filter((p) => p !== "@azure/*"), "@azure/arm-*"] },
+            // pipeline-publisher: Azure ML's management SDK and identity, no data-plane SDKs.
+            {
+              sourceTag: "sdk:azure-ml",
+              bannedExternalImports: [...CLOUD_SDKS.filter((p) => p !== "@azure/*"), "@azure/storage-*", "@azure/event-hubs", "@azure/eventhubs-*"],
+            },
             { sourceTag: "sdk:azure-monitor", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "@azure/*") },
             { sourceTag: "sdk:sql", bannedExternalImports: CLOUD_SDKS.filter((p) => !["mssql", "tedious", "pg", "better-sqlite3"].includes(p)) },
             { sourceTag: "sdk:sqlite", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "better-sqlite3") },

@@ -43,6 +43,14 @@ describe("module boundaries (eslint.config.mjs)", () => {
     expect(monitorInside).toEqual([]);
   });
 
+  it("keeps the Azure ML management SDK in pipeline-publisher, and data-plane SDKs out of it", async () => {
+    const aml = 'import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";\nexport const x = AzureMachineLearningWorkspaces;\n';
+    expect(await lintProbe("libs/pipeline-publisher/src/probe.ts", aml)).toEqual([]);
+    expect((await lintProbe("libs/storage/src/azure/probe.ts", aml)).join("\n")).toMatch(/sdk:azure-storage.*not allowed to import "@azure\/arm-machinelearning"/);
+    const blob = 'import { BlobServiceClient } from "@azure/storage-blob";\nexport const x = BlobServiceClient;\n';
+    expect((await lintProbe("libs/pipeline-publisher/src/probe.ts", blob)).join("\n")).toMatch(/sdk:azure-ml.*not allowed to import "@azure\/storage-blob"/);
+  });
+
   it("makes apps import libs through their package entry, not by path", async () => {
     const errors = await lintProbe("apps/scorer/src/probe.ts", 'import { x } from "../../../libs/model-store/src/index.js";\nexport const y = x;\n');
     expect(errors.join("\n")).toMatch(/relative or absolute path/);
