@@ -34,7 +34,8 @@ export default [
             {
               sourceTag: "sdk:event-hubs",
               bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "@azure/*"),
-              allowedExternalImports: ["@azure/event-hubs", "@azure/eventhubs-checkpointstore-blob", "@azure/storage-blob", "@azure/identity", "zod", "vitest"],
+              // Tests also start Azurite (vitest globalSetup).
+              allowedExternalImports: ["@azure/event-hubs", "@azure/eventhubs-checkpointstore-blob", "@azure/storage-blob", "@azure/identity", "zod", "vitest", "vitest/*", "azurite/*"],
             },
           ],
         },
