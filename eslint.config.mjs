@@ -34,6 +34,16 @@ export default [
             { sourceTag: "sdk:azure-monitor", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "@azure/*") },
             { sourceTag: "sdk:sql", bannedExternalImports: CLOUD_SDKS.filter((p) => !["mssql", "tedious", "pg", "better-sqlite3"].includes(p)) },
             { sourceTag: "sdk:sqlite", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "better-sqlite3") },
+            // The local Event Hubs peer speaks AMQP with rhea and nothing else.
+            { sourceTag: "sdk:rhea", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "rhea") },
+            // The Event Hubs adapter: the Event Hubs SDK, its Blob checkpoint store (and the Blob and identity
+            // clients it is built from), nothing else of Azure and no other cloud or native SDK.
+            {
+              sourceTag: "sdk:event-hubs",
+              bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "@azure/*"),
+              // Tests also start Azurite (vitest globalSetup).
+              allowedExternalImports: ["@azure/event-hubs", "@azure/eventhubs-checkpointstore-blob", "@azure/storage-blob", "@azure/identity", "zod", "vitest", "vitest/*", "azurite/*"],
+            },
           ],
         },
       ],

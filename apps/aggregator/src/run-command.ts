@@ -22,6 +22,10 @@ export const RunArgs = WindowingArgs.extend({
   follow: z.boolean().default(false),
   checkpoint: z.string().min(1).max(400).optional(),
   closeWindows: z.boolean().optional(),
+  consumerGroup: z.string().min(1).optional(),
+  checkpoints: z.string().min(1).optional(),
+  arrivalTime: z.enum(["auto", "enqueued"]).default("auto"),
+  namespace: z.string().min(1).optional(),
 });
 export type RunArgs = z.infer<typeof RunArgs>;
 
@@ -34,8 +38,8 @@ interface RunIo {
 
 /** Runs `run`; returns the exit code. */
 export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode> {
-  const source = await openReadingSource(args.from).catch((e: unknown) => {
-    throw new UsageError(`--from: ${(e as Error).message}`, { cause: e });
+  const source = await openReadingSource(args.from, args, io.env).catch((e: unknown) => {
+    throw (e as Error).name === "UsageError" ? e : new UsageError(`--from: ${(e as Error).message}`, { cause: e });
   });
   let store: AggregateStore;
   try {
@@ -65,7 +69,7 @@ export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode>
     });
   } catch (e) {
     progress.stop();
-    if (isAggregationError(e) || (e as Error).name === "ReadingsCsvError" || (e as Error).name === "EventLogError") {
+    if (isAggregationError(e) || (e as Error).name === "ReadingsCsvError" || ((e as Error).name === "EventLogError" && (e as { code?: string }).code !== "Unavailable")) {
       throw new UsageError((e as Error).message, { cause: e });
     }
     if ((e as Error).name === "AbortError") throw e;
@@ -91,7 +95,8 @@ export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode>
 
 /** A failure at run time (e.g. the database went away): the checkpoint is intact, say so. */
 function failed(e: unknown, io: RunIo): ExitCode {
-  if (!isAggregateStoreError(e)) throw e;
-  io.stderr.write(`error: ${e.message}\nThe last checkpoint is intact: run the same command again to continue.\n`);
+  // The database, or the event hub (after the SDK's retries), went away.
+  if (!isAggregateStoreError(e) && !((e as Error).name === "EventLogError" && (e as { code?: string }).code === "Unavailable")) throw e;
+  io.stderr.write(`error: ${(e as Error).message}\nThe last checkpoint is intact: run the same command again to continue.\n`);
   return ExitCode.Failed;
 }

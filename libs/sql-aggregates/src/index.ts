@@ -24,6 +24,7 @@ export { LATEST_SCHEMA_VERSION } from "./store/migrations.js";
 // The aggregator: sources, and the run that checkpoints with its writes.
 export { csvReadingSource } from "./sources/csv-reading-source.js";
 export { eventLogReadingSource } from "./sources/event-log-reading-source.js";
+export type { ConsumerSource } from "./sources/event-log-reading-source.js";
 export type { MalformedReading, ReadReadingsOptions, ReadingBatch, ReadingSource } from "./sources/reading-source.js";
 export { runAggregation } from "./pipeline/run-aggregation.js";
 export type { AggregationProgress, AggregationSummary, RunAggregationOptions } from "./pipeline/run-aggregation.js";

@@ -1,4 +1,4 @@
-import { LocalEventLog, parseEventPosition, formatEventPosition, type ReceivedEventBatch } from "@fleetscore/event-transport";
+import { LocalEventLog, parseEventPosition, formatEventPosition, type EventLogConsumer, type ReceivedEventBatch } from "@fleetscore/event-transport";
 import type { TimedReading } from "../windowing/types.js";
 import type { ReadReadingsOptions, ReadingBatch, ReadingSource } from "./reading-source.js";
 
@@ -6,22 +6,30 @@ import type { ReadReadingsOptions, ReadingBatch, ReadingSource } from "./reading
 const MAX_BATCH_SIZE = 50_000;
 
 /**
- * The simulator's local event log (the embedded stand-in for Event Hubs) as the aggregator's source.
- * Arrival time is each event's enqueued time, as Stream Analytics uses Event Hubs' EventEnqueuedUtcTime,
- * so the late-arrival policy applies. Following, an idle log still yields an empty batch every poll
- * interval with the current time, so the watermark moves on and windows close without new events.
+ * An event log (the simulator's local log, or any EventLogConsumer such as Event Hubs) as the aggregator's
+ * source. Arrival time is each event's enqueued time, as Stream Analytics uses Event Hubs' EventEnqueuedUtcTime,
+ * so the late-arrival policy applies; invalid events the consumer set aside are malformed readings. Following,
+ * an idle log still yields an empty batch every poll interval with the arrival clock (see below), so the
+ * watermark moves on and windows close without new events.
  */
-export async function eventLogReadingSource(path: string): Promise<ReadingSource> {
-  const log = await LocalEventLog.open(path, { createIfNotExists: false });
+export async function eventLogReadingSource(log: string | ConsumerSource): Promise<ReadingSource> {
+  // Any EventLogConsumer (e.g. Event Hubs), or the path of a local log opened here.
+  const source = typeof log === "string" ? { consumer: await LocalEventLog.open(log, { createIfNotExists: false }), location: log } : log;
   return {
-    location: path,
+    location: source.location,
     finite: false,
-    close: () => log.close(),
-    read: (from, options) => readLog(log, from, options ?? {}),
+    close: () => source.consumer.close(),
+    read: (from, options) => readLog(source.consumer, source.location, from, options ?? {}),
   };
 }
 
-async function* readLog(log: LocalEventLog, from: string | undefined, options: ReadReadingsOptions): AsyncIterable<ReadingBatch> {
+/** An event-log consumer the source reads and closes, and its location (for messages and the default checkpoint name). */
+export interface ConsumerSource {
+  readonly consumer: EventLogConsumer & { close(): Promise<void> };
+  readonly location: string;
+}
+
+async function* readLog(log: EventLogConsumer, location: string, from: string | undefined, options: ReadReadingsOptions): AsyncIterable<ReadingBatch> {
   const pollIntervalInMs = options.pollIntervalInMs ?? 500;
   const events = log.read(from === undefined ? undefined : parseEventPosition(from), {
     maxBatchSize: MAX_BATCH_SIZE,
@@ -32,18 +40,26 @@ async function* readLog(log: LocalEventLog, from: string | undefined, options: R
   const batches = events[Symbol.asyncIterator]();
   let position = from ?? "v1:";
   let pending: Promise<IteratorResult<ReceivedEventBatch>> | undefined;
+  // The arrival clock while idle: the last arrival time read plus the wall time since. For a live stream that
+  // is now; for a simulated replay (arrival times in the past) it moves on from the replay's own clock. Before
+  // the first event there is no clock to go by (a replay of the past may be about to start): no idle ticks.
+  let lastArrival: { readonly arrivalMs: number; readonly wallMs: number } | undefined;
   for (;;) {
     pending ??= batches.next();
     const next = options.follow ? await Promise.race([pending, idle(pollIntervalInMs)]) : await pending;
     if (next === "idle") {
       // Nothing new for a while: tell the windowing engine how far the arrival clock has gone.
-      yield { readings: [], malformed: [], malformedCount: 0, position, idleUntilMs: Date.now() };
+      if (lastArrival) yield { readings: [], malformed: [], malformedCount: 0, position, idleUntilMs: lastArrival.arrivalMs + (Date.now() - lastArrival.wallMs) };
       continue;
     }
     pending = undefined;
     if (next.done) return;
     position = formatEventPosition(next.value.position);
-    yield { readings: next.value.events.map(toTimedReading), malformed: [], malformedCount: 0, position };
+    const invalid = next.value.invalid ?? [];
+    const last = next.value.events.at(-1);
+    if (last) lastArrival = { arrivalMs: last.enqueuedTimeMs, wallMs: Date.now() };
+    const malformed = invalid.slice(0, 100).map((i) => ({ where: `${location} partition ${i.partitionId} #${i.sequenceNumber}`, message: i.reason }));
+    yield { readings: next.value.events.map(toTimedReading), malformed, malformedCount: invalid.length, position };
   }
 }
 
