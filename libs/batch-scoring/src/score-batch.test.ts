@@ -117,6 +117,23 @@ describe("scoreBatch", () => {
     expect((await readdir(join(out, "r"))).filter((n) => n.endsWith(".partial"))).toEqual([]);
   });
 
+  it("writes the prediction files of the unquoted data for a fully or partly quoted CSV", async () => {
+    const lines = (await readFile(REFERENCE_DATA, "latin1")).split("\n");
+    const quote = (line: string, which: (k: number) => boolean): string =>
+      line === "" ? line : line.split(",").map((f, k) => (which(k) ? `"${f}"` : f)).join(",");
+    const fully = join(tmp, "quoted.csv");
+    await writeFile(fully, lines.map((l) => quote(l, () => true)).join("\n"), "latin1");
+    // Every third line quoted in one field or another: quoted and plain rows mix within each chunk.
+    const partly = join(tmp, "partly-quoted.csv");
+    await writeFile(partly, lines.map((l, i) => (i % 3 === 1 ? quote(l, (k) => k === i % 4) : l)).join("\n"), "latin1");
+    for (const [runId, data] of [["quoted", fully], ["partly-quoted", partly]] as const) {
+      const manifest = await run(runId, { data, chunkSizeInBytes: 4096 });
+      expect(manifest.totals, runId).toMatchObject({ scoredRows: 17_768 });
+      expect(manifest.input.malformedRows, runId).toBe(0);
+      expect(differencesFromBaseline(await predictionFiles(join(tmp, runId))), runId).toEqual([]);
+    }
+  });
+
   it("records a corrupt model among good ones and applies the failure threshold", async () => {
     const models = join(tmp, "models-corrupt");
     await cp(REFERENCE_MODELS, models, { recursive: true });

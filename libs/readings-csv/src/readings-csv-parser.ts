@@ -157,35 +157,32 @@ export class ReadingsCsvParser {
     }
   }
 
+  /**
+   * A row with quotes: its fields are located in `buf` itself (between the quotes), so the sink gets offsets
+   * into the chunk it was handed, like every other row. A field with an escaped quote (`""`) keeps it in its
+   * range; no TS, id or value may contain a quote, so such a field is reported malformed either way.
+   */
   #handleQuotedLine(buf: Uint8Array, start: number, end: number): void {
-    let fields: string[];
+    let ranges: number[];
     try {
-      fields = splitQuoted(buf, start, end);
+      ranges = quotedFieldRanges(buf, start, end);
     } catch (e) {
       this.#sink.malformed(this.#line, (e as Error).message);
       return;
     }
     const cols = this.#columns!;
-    const picked: string[] = [];
+    const f = this.#fields;
     for (let k = 0; k < 4; k++) {
-      const v = fields[cols[k]!];
-      if (v === undefined) {
+      const c = cols[k]!;
+      if (2 * c >= ranges.length) {
         this.#sink.malformed(this.#line, `${READING_CSV_COLUMNS[k]}: missing`);
         return;
       }
-      picked.push(v.trim());
+      f[2 * k] = ranges[2 * c]!;
+      f[2 * k + 1] = ranges[2 * c + 1]!;
     }
-    // Re-encode the unquoted fields so the rest of the pipeline sees plain bytes.
-    const bytes = Buffer.from(picked.join(","), "latin1");
-    const f = this.#fields;
-    let pos = 0;
-    for (let k = 0; k < 4; k++) {
-      f[2 * k] = pos;
-      pos += Buffer.byteLength(picked[k]!, "latin1");
-      f[2 * k + 1] = pos;
-      pos++;
-    }
-    this.#validateAndEmit(bytes, f, true);
+    trimFields(buf, f);
+    this.#validateAndEmit(buf, f, true);
   }
 
   /**
@@ -288,35 +285,44 @@ function splitLine(buf: Uint8Array, start: number, end: number): string[] {
 
 /** RFC 4180 fields of one line (`""` is an escaped quote). @throws Error on an unbalanced quote. */
 function splitQuoted(buf: Uint8Array, start: number, end: number): string[] {
-  const text = latin1(buf, start, end);
+  const ranges = quotedFieldRanges(buf, start, end);
   const fields: string[] = [];
-  let i = 0;
+  for (let k = 0; k < ranges.length; k += 2) fields.push(latin1(buf, ranges[k]!, ranges[k + 1]!).replaceAll('""', '"'));
+  return fields;
+}
+
+/**
+ * Where each RFC 4180 field of a line is in `buf`, as `[start0, end0, start1, end1, ...]`: the content of a
+ * quoted field without its quotes (an escaped quote `""` stays in it as two bytes), spaces around the
+ * quotes left out. @throws Error on an unbalanced quote or text after a closing quote.
+ */
+function quotedFieldRanges(buf: Uint8Array, start: number, end: number): number[] {
+  const ranges: number[] = [];
+  let i = start;
   for (;;) {
-    let field = "";
-    while (text[i] === " " || text[i] === "\t") i++;
-    if (text[i] === '"') {
-      i++;
+    while (i < end && isSpace(buf[i])) i++;
+    if (i < end && buf[i] === QUOTE) {
+      const fieldStart = ++i;
       for (;;) {
-        const q = text.indexOf('"', i);
-        if (q < 0) throw new Error("row: unbalanced quote");
-        field += text.slice(i, q);
-        if (text[q + 1] === '"') {
-          field += '"';
+        const q = buf.indexOf(QUOTE, i);
+        if (q < 0 || q >= end) throw new Error("row: unbalanced quote");
+        if (q + 1 < end && buf[q + 1] === QUOTE) {
           i = q + 2;
-        } else {
-          i = q + 1;
-          break;
+          continue;
         }
+        ranges.push(fieldStart, q);
+        i = q + 1;
+        break;
       }
-      while (text[i] === " " || text[i] === "\t") i++;
-      if (i < text.length && text[i] !== ",") throw new Error("row: text after a closing quote");
+      while (i < end && isSpace(buf[i])) i++;
+      if (i < end && buf[i] !== COMMA) throw new Error("row: text after a closing quote");
     } else {
-      const c = text.indexOf(",", i);
-      field = c < 0 ? text.slice(i) : text.slice(i, c);
-      i = c < 0 ? text.length : c;
+      const c = buf.indexOf(COMMA, i);
+      const fieldEnd = c < 0 || c >= end ? end : c;
+      ranges.push(i, fieldEnd);
+      i = fieldEnd;
     }
-    fields.push(field);
-    if (i >= text.length) return fields;
+    if (i >= end) return ranges;
     i++; // the comma
   }
 }
