@@ -151,6 +151,29 @@ describe("scoreBatch", () => {
     for (const [name, bytes] of files) expect(bytes.equals(baseline.get(name)!), name).toBe(true);
   });
 
+  it("fails a model with more features than the data has as FeatureMismatch, whatever its row count", async () => {
+    const models = join(tmp, "models-3-features");
+    await cp(REFERENCE_MODELS, models, { recursive: true });
+    // model_1_1 as a 3-feature model (json only): the readings have one value per row.
+    const params = JSON.parse(await readFile(join(models, "model_1_1.json"), "utf8"));
+    const triple = (v: number[]): number[] => [...v, ...v, ...v];
+    params.nFeatures = 3;
+    params.scaler = { mean: triple(params.scaler.mean), scale: triple(params.scaler.scale) };
+    params.svm.supportVectors = params.svm.supportVectors.map(triple);
+    await writeFile(join(models, "model_1_1.json"), JSON.stringify(params));
+    await rm(join(models, "model_1_1.onnx"));
+    // The whole reference data, and a file holding exactly 3 rows of 1_1 (a multiple of its feature count).
+    const lines = (await readFile(REFERENCE_DATA, "latin1")).split("\n");
+    const threeRows = join(tmp, "three-rows-of-1-1.csv");
+    await writeFile(threeRows, [lines[0], ...lines.filter((l) => l.includes(",1,1,")).slice(0, 3), ...lines.filter((l) => l.includes(",1,2,"))].join("\n"));
+    for (const [runId, data] of [["features-all", REFERENCE_DATA], ["features-3", threeRows]] as const) {
+      const m = await run(runId, { models, data, maxFailedModels: "1" });
+      expect(m.models.find((r) => r.modelId === "1_1"), runId).toMatchObject({ status: "failed", error: { code: "FeatureMismatch" } });
+      expect(m.totals.failed, runId).toBe(1);
+      expect((await predictionFiles(join(tmp, runId))).has("preds_1_1.csv"), runId).toBe(false);
+    }
+  });
+
   it("reports a truncated gzip file clearly and leaves no partial files or manifest", async () => {
     const gz = gzipSync(await readFile(REFERENCE_DATA));
     const truncated = join(tmp, "truncated.csv.gz");
