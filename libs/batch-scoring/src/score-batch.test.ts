@@ -1,4 +1,4 @@
-import { cp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { RunManifest } from "@fleetscore/contracts";
@@ -171,6 +171,45 @@ describe("scoreBatch", () => {
       expect(m.models.find((r) => r.modelId === "1_1"), runId).toMatchObject({ status: "failed", error: { code: "FeatureMismatch" } });
       expect(m.totals.failed, runId).toBe(1);
       expect((await predictionFiles(join(tmp, runId))).has("preds_1_1.csv"), runId).toBe(false);
+    }
+  });
+
+  it("counts a line over the length limit malformed with its line number and quotes no input whole", async () => {
+    const lines = (await readFile(REFERENCE_DATA, "latin1")).split("\n");
+    const data = join(tmp, "long-line.csv");
+    // Line 4 of the file: a Value field of 1 MB; line 6: a Value of 20,000 characters (under the limit).
+    const long = `2018-08-28 23:00:05.000,1,2,${"7".repeat(1 << 20)}`;
+    const wide = `2018-08-28 23:00:05.000,1,3,${"x".repeat(20_000)}`;
+    await writeFile(data, [...lines.slice(0, 3), long, lines[3], wide, ...lines.slice(4)].join("\n"), "latin1");
+    const m = await run("long-line", { data });
+    expect(m.input.malformedRows).toBe(2);
+    expect(m.input.malformedSamples.map((s) => s.line)).toEqual([4, 6]);
+    expect(m.input.malformedSamples[0]!.message).toBe("line: longer than the limit of 65,536 bytes");
+    expect(m.input.malformedSamples[1]!.message).toMatch(/^Value "x{100}"\.\.\. \(20,000 characters\): must be a decimal number$/);
+    for (const sample of m.input.malformedSamples) expect(sample.message.length).toBeLessThan(200);
+    expect(m.totals.scoredRows).toBe(17_768);
+    expect(differencesFromBaseline(await predictionFiles(join(tmp, "long-line")))).toEqual([]);
+  });
+
+  it("does not print a model file linked to /etc/passwd", async () => {
+    const passwd = await readFile("/etc/passwd", "utf8");
+    const models = join(tmp, "models-passwd");
+    await cp(REFERENCE_MODELS, models, { recursive: true });
+    await rm(join(models, "model_1_1.json"));
+    await symlink("/etc/passwd", join(models, "model_1_1.json"));
+    await rm(join(models, "model_1_2.json"));
+    await rm(join(models, "model_1_2.onnx"));
+    await symlink("/etc/passwd", join(models, "model_1_2.onnx"));
+    const m = await run("passwd", { models, maxFailedModels: "2" });
+    const errors = m.models.filter((r) => r.status === "failed").map((r) => r.error!);
+    expect(errors.map((e) => e.code)).toEqual(["CorruptModel", "InvalidModel"]);
+    for (const { message } of errors) {
+      expect(message.length, message).toBeLessThan(400);
+      // At most the first ~100 escaped characters of the file, raw or escaped.
+      const escaped = JSON.stringify(passwd).slice(1, -1);
+      expect(message).not.toContain(escaped.slice(0, 110));
+      expect(message).not.toContain(passwd.slice(0, 110));
+      expect(message).not.toContain(passwd.trim().split("\n").at(-1));
     }
   });
 

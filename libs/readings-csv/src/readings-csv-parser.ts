@@ -1,5 +1,6 @@
-import { READING_CSV_COLUMNS } from "@fleetscore/contracts";
+import { READING_CSV_COLUMNS, quoteInput } from "@fleetscore/contracts";
 import { parseDecimal } from "./fast-decimal.js";
+import { LINE_TOO_LONG_MESSAGE, MAX_LINE_BYTES } from "./line-limit.js";
 
 /**
  * Byte offsets of the fields of one row within the chunk passed to {@link RowSink.row}, as
@@ -46,6 +47,8 @@ export class ReadingsCsvParser {
   #carry: Buffer | undefined;
   #line = 0;
   #sawBom = false;
+  /** Skipping the rest of an over-long line (its start is in #carry). */
+  #skipping = false;
 
   /**
    * @param options.columns Column indexes of TS, Device, Sensor, Value when the header was already read
@@ -75,6 +78,12 @@ export class ReadingsCsvParser {
 
   push(chunk: Uint8Array): void {
     let buf = asBuffer(chunk);
+    if (this.#skipping) {
+      const lf = buf.indexOf(LF);
+      if (lf < 0) return;
+      buf = buf.subarray(lf);
+      this.#skipping = false;
+    }
     if (this.#carry) {
       buf = concat(this.#carry, buf);
       this.#carry = undefined;
@@ -104,8 +113,12 @@ export class ReadingsCsvParser {
         nCommas = 0;
       }
     }
-    // A copy, not a view: the chunk it came from may be reused by the stream.
-    if (lineStart < buf.length) this.#carry = Buffer.from(buf.subarray(lineStart));
+    // A copy, not a view: the chunk it came from may be reused by the stream. An unfinished line over the
+    // limit keeps only enough bytes to be reported too long; the rest, up to its newline, is skipped.
+    if (lineStart < buf.length) {
+      this.#skipping = buf.length - lineStart > MAX_LINE_BYTES + 2;
+      this.#carry = Buffer.from(buf.subarray(lineStart, this.#skipping ? lineStart + MAX_LINE_BYTES + 2 : buf.length));
+    }
   }
 
   /** Handles a last line without a newline. @throws CsvHeaderError when there was no header at all. */
@@ -127,6 +140,11 @@ export class ReadingsCsvParser {
 
   #handleLine(buf: Uint8Array, start: number, end: number, nCommas: number): void {
     if (nCommas === 0 && isBlank(buf, start, end)) return;
+    if (end - start > MAX_LINE_BYTES && this.#columns) {
+      this.rows++;
+      this.#sink.malformed(this.#line, LINE_TOO_LONG_MESSAGE);
+      return;
+    }
     if (!this.#columns) {
       this.#readHeader(splitLine(buf, start, end).map((f) => f.trim()));
       return;
@@ -224,7 +242,7 @@ export function columnsOfHeader(names: readonly string[]): Int32Array {
   const missing = READING_CSV_COLUMNS.filter((c) => !lower.includes(c.toLowerCase()));
   if (missing.length > 0) {
     throw new CsvHeaderError(
-      `has header ${JSON.stringify(names.join(","))}; missing column(s) ${missing.join(", ")} (expected ${READING_CSV_COLUMNS.join(",")})`,
+      `has header ${quoteInput(names.join(","))}; missing column(s) ${missing.join(", ")} (expected ${READING_CSV_COLUMNS.join(",")})`,
     );
   }
   const columns = Int32Array.from(READING_CSV_COLUMNS, (c) => lower.indexOf(c.toLowerCase()));
@@ -248,15 +266,15 @@ function hasQuote(buf: Uint8Array, start: number, end: number): boolean {
 function describeProblem(buf: Uint8Array, f: FieldOffsets, value: number): string {
   const text = (k: number): string => latin1(buf, f[2 * k]!, f[2 * k + 1]!);
   if (!validTimestamp(buf, f[0]!, f[1]!)) {
-    return f[1] === f[0] ? "TS: missing" : `TS ${JSON.stringify(text(0))}: must be a UTC timestamp YYYY-MM-DD HH:MM:SS[.fff] or ISO-8601`;
+    return f[1] === f[0] ? "TS: missing" : `TS ${quoteInput(text(0))}: must be a UTC timestamp YYYY-MM-DD HH:MM:SS[.fff] or ISO-8601`;
   }
   for (const [k, column] of [[1, "Device"], [2, "Sensor"]] as const) {
     if (!validId(buf, f[2 * k]!, f[2 * k + 1]!)) {
-      return f[2 * k + 1] === f[2 * k] ? `${column}: missing` : `${column} ${JSON.stringify(text(k))}: must be 1-64 of A-Z a-z 0-9 . - (starting with a letter or digit; no _)`;
+      return f[2 * k + 1] === f[2 * k] ? `${column}: missing` : `${column} ${quoteInput(text(k))}: must be 1-64 of A-Z a-z 0-9 . - (starting with a letter or digit; no _)`;
     }
   }
   if (f[7] === f[6]) return "Value: missing";
-  return `Value ${JSON.stringify(text(3))}: ${Number.isNaN(value) ? "must be a decimal number" : "must be a finite number"}`;
+  return `Value ${quoteInput(text(3))}: ${Number.isNaN(value) ? "must be a decimal number" : "must be a finite number"}`;
 }
 
 function isBlank(buf: Uint8Array, start: number, end: number): boolean {
