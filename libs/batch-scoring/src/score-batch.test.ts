@@ -213,6 +213,33 @@ describe("scoreBatch", () => {
     }
   });
 
+  it("fails a model whose .json and .onnx disagree, or whose .onnx beside a .json is truncated, with its own code", async () => {
+    const models = join(tmp, "models-disagree");
+    await cp(REFERENCE_MODELS, models, { recursive: true });
+    const edit = async (id: string, change: (p: { device: unknown; scaler: { mean: number[] }; svm: { rho: number } }) => void): Promise<void> => {
+      const path = join(models, `model_${id}.json`);
+      const params = JSON.parse(await readFile(path, "utf8"));
+      change(params);
+      await writeFile(path, JSON.stringify(params));
+    };
+    await edit("1_1", (p) => void (p.svm.rho *= 1.001));
+    await edit("1_2", (p) => void (p.scaler.mean[0]! += 0.01));
+    await edit("1_3", (p) => void (p.device = 2));
+    await cp(join(models, "model_2_2.json"), join(models, "model_2_1.json")); // another model's parameters
+    const onnx = await readFile(join(models, "model_1_4.onnx"));
+    await writeFile(join(models, "model_1_4.onnx"), onnx.subarray(0, Math.floor(onnx.length / 2)));
+    for (const engine of ["auto", "ts", "onnx"] as const) {
+      const runId = `disagree-${engine}`;
+      const m = await run(runId, { models, engine, maxFailedModels: "5" });
+      const failed = Object.fromEntries(m.models.filter((r) => r.status === "failed").map((r) => [r.modelId, r.error!.code]));
+      expect(failed, engine).toEqual({ "1_1": "ModelMismatch", "1_2": "ModelMismatch", "1_3": "ModelMismatch", "2_1": "ModelMismatch", "1_4": "InvalidModel" });
+      expect(m.models.find((r) => r.modelId === "1_1")!.error!.message, engine).toMatch(/\.json and \.onnx disagree on rho/);
+      if (engine !== "onnx") {
+        for (const [name, bytes] of await predictionFiles(join(tmp, runId))) expect(bytes.equals(baseline.get(name)!), name).toBe(true);
+      }
+    }
+  });
+
   it("reports a truncated gzip file clearly and leaves no partial files or manifest", async () => {
     const gz = gzipSync(await readFile(REFERENCE_DATA));
     const truncated = join(tmp, "truncated.csv.gz");
