@@ -92,6 +92,8 @@ export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode>
 /** A failure at run time (e.g. the database went away): the checkpoint is intact, say so. */
 function failed(e: unknown, io: RunIo): ExitCode {
   if (!isAggregateStoreError(e)) throw e;
-  io.stderr.write(`error: ${e.message}\nThe last checkpoint is intact: run the same command again to continue.\n`);
+  // A conflict with another aggregation's windows would only fail again: its message says what to do.
+  const hint = e.code === "WriteConflict" ? "" : "The last checkpoint is intact: run the same command again to continue.\n";
+  io.stderr.write(`error: ${e.message}\n${hint}`);
   return ExitCode.Failed;
 }
