@@ -1,4 +1,4 @@
-import type { ModelArtifact, ModelParams } from "@fleetscore/contracts";
+import type { ModelArtifact } from "@fleetscore/contracts";
 import type { OnnxSvmModel } from "./decode-onnx-svm-model.js";
 import { ScoringError } from "./scoring-error.js";
 
