@@ -232,6 +232,7 @@ async function readRowsPerModel(path: string): Promise<Map<string, number>> {
 function asUsageError(e: unknown): unknown {
   if (isModelStoreError(e)) return new UsageError(`--models: ${e.message}`, { cause: e });
   if (isAggregateStoreError(e) && e.code !== "Unavailable") return new UsageError(`--data: ${e.message}`, { cause: e });
+  if (isBatchScoringError(e) && e.code === "ShardMismatch") return new UsageError(`--shard: ${e.message}`, { cause: e });
   if (isBatchScoringError(e)) {
     const flag = e.message.startsWith("Data file") ? "--data" : e.message.startsWith("Model store") ? "--models" : "--out";
     return new UsageError(`${flag}: ${e.message}`, { cause: e });

@@ -81,6 +81,17 @@ describe("scoreBatch", () => {
     expect(again).toEqual(merged);
   });
 
+  it("refuses a shard count other than the run's before any work, leaving the run's files as they were", async () => {
+    const out = join(tmp, "shard-count");
+    await run("c", { shard: { index: 0, count: 2 } }, out);
+    const before = await readdir(join(out, "c"));
+    await writeFile(join(out, "c", "preds_3_5.csv.partial"), "TS,Device,Sensor,Val,Score,Prediction\n");
+    const err = await run("c", { shard: { index: 1, count: 3 } }, out).catch((e: unknown) => e);
+    expect(isBatchScoringError(err) && err.code).toBe("ShardMismatch");
+    expect((err as Error).message).toMatch(/shard 1\/3 does not match run c in .*, which was split into 2 shards \(_manifest\.shard-0-of-2\.json\)/);
+    expect((await readdir(join(out, "c"))).sort()).toEqual([...before, "preds_3_5.csv.partial"].sort());
+  });
+
   it("balances shards by rows when an earlier run's row counts are given", async () => {
     const earlier = RunManifest.parse(JSON.parse(await readFile(join(tmp, "baseline", "_manifest.json"), "utf8")));
     const rowsPerModel = new Map(earlier.models.map((m) => [m.modelId, m.rows]));
