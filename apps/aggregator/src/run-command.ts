@@ -96,7 +96,12 @@ export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode>
 /** A failure at run time (e.g. the database went away): the checkpoint is intact, say so. */
 function failed(e: unknown, io: RunIo): ExitCode {
   // The database, or the event hub (after the SDK's retries), went away.
-  if (!isAggregateStoreError(e) && !((e as Error).name === "EventLogError" && (e as { code?: string }).code === "Unavailable")) throw e;
-  io.stderr.write(`error: ${(e as Error).message}\nThe last checkpoint is intact: run the same command again to continue.\n`);
+  const hubUnavailable = (e as Error).name === "EventLogError" && (e as { code?: string }).code === "Unavailable";
+  if (!isAggregateStoreError(e) && !hubUnavailable) throw e;
+  // A conflict with another aggregation's windows would only fail again: its message says what to do.
+  const hint = isAggregateStoreError(e) && e.code === "WriteConflict" ? "" : "The last checkpoint is intact: run the same command again to continue.
+";
+  io.stderr.write(`error: ${(e as Error).message}
+${hint}`);
   return ExitCode.Failed;
 }

@@ -25,6 +25,7 @@ import { aggregatesAsReadingsCsv, aggregatesRangeLocation, isAggregateStoreError
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
 import { UsageError } from "@fleetscore/cli-support";
+import { checkOutputOutsideModels } from "./check-output-location.js";
 
 const refineWith = (parse: (v: string) => unknown) => (v: string, ctx: z.RefinementCtx) => {
   try {
@@ -75,6 +76,7 @@ export function defaultRunId(at: Date): string {
 export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext): Promise<ExitCode> {
   const now = ctx.now ?? (() => new Date());
   if (args.resume && !args.runId) throw new UsageError("--resume needs --run-id: the run to resume");
+  checkOutputOutsideModels(args.out, args.models);
   const runId = args.runId ?? defaultRunId(now());
   const started = performance.now();
   let manifest: RunManifest;
@@ -230,6 +232,7 @@ async function readRowsPerModel(path: string): Promise<Map<string, number>> {
 function asUsageError(e: unknown): unknown {
   if (isModelStoreError(e)) return new UsageError(`--models: ${e.message}`, { cause: e });
   if (isAggregateStoreError(e) && e.code !== "Unavailable") return new UsageError(`--data: ${e.message}`, { cause: e });
+  if (isBatchScoringError(e) && e.code === "ShardMismatch") return new UsageError(`--shard: ${e.message}`, { cause: e });
   if (isBatchScoringError(e)) {
     const flag = e.message.startsWith("Data file") ? "--data" : e.message.startsWith("Model store") ? "--models" : "--out";
     return new UsageError(`${flag}: ${e.message}`, { cause: e });

@@ -4,7 +4,9 @@ export type BatchScoringErrorCode =
   /** The data file is not a readings CSV (missing columns, broken CSV or gzip). */
   | "InvalidInput"
   /** An output file could not be written. */
-  | "OutputFailed";
+  | "OutputFailed"
+  /** `shard.count` differs from the shard count the run was started with (its shard manifests say). */
+  | "ShardMismatch";
 
 export class BatchScoringError extends Error {
   override name = "BatchScoringError";

@@ -17,3 +17,4 @@ export {
 export type { OperationOptions } from "./operation-options.js";
 export type { ModelArtifact } from "./model-artifact.js";
 export { READING_CSV_COLUMNS, ReadingCsvRecord, parseReadingTimestamp } from "./reading-csv.js";
+export { MAX_QUOTED_INPUT_CHARACTERS, quoteInput } from "./quote-input.js";
