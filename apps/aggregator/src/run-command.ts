@@ -99,9 +99,7 @@ function failed(e: unknown, io: RunIo): ExitCode {
   const hubUnavailable = (e as Error).name === "EventLogError" && (e as { code?: string }).code === "Unavailable";
   if (!isAggregateStoreError(e) && !hubUnavailable) throw e;
   // A conflict with another aggregation's windows would only fail again: its message says what to do.
-  const hint = isAggregateStoreError(e) && e.code === "WriteConflict" ? "" : "The last checkpoint is intact: run the same command again to continue.
-";
-  io.stderr.write(`error: ${(e as Error).message}
-${hint}`);
+  const hint = isAggregateStoreError(e) && e.code === "WriteConflict" ? "" : "The last checkpoint is intact: run the same command again to continue.\n";
+  io.stderr.write(`error: ${(e as Error).message}\n${hint}`);
   return ExitCode.Failed;
 }
