@@ -15,8 +15,9 @@ export default [
         {
           enforceBuildableLibDependency: true,
           banTransitiveDependencies: true,
-          // Loaded lazily on purpose: the Azure adapter only when a location is a URL (model-store).
-          checkDynamicDependenciesExceptions: ["@fleetscore/storage"],
+          // Loaded lazily on purpose: the Azure adapter only when a location is a URL (model-store), the
+          // Application Insights exporter only when its connection string is set (monitor).
+          checkDynamicDependenciesExceptions: ["@fleetscore/storage", "@fleetscore/log-monitor"],
           allow: [],
           depConstraints: [
             { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:lib", "type:contracts"] },
@@ -33,9 +34,25 @@ export default [
             { sourceTag: "scope:ops", onlyDependOnLibsWithTags: ["scope:ops", "scope:score", "scope:aggregate", "scope:ingest", "scope:shared"] },
             { sourceTag: "sdk:none", bannedExternalImports: CLOUD_SDKS },
             { sourceTag: "sdk:onnxruntime", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "onnxruntime-*") },
-            { sourceTag: "sdk:azure-storage", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "@azure/*") },
+            { sourceTag: "sdk:azure-storage", bannedExternalImports: [...CLOUD_SDKS.filter((p) => p !== "@azure/*"), "@azure/arm-*"] },
+            // pipeline-publisher: Azure ML's management SDK and identity, no data-plane SDKs.
+            {
+              sourceTag: "sdk:azure-ml",
+              bannedExternalImports: [...CLOUD_SDKS.filter((p) => p !== "@azure/*"), "@azure/storage-*", "@azure/event-hubs", "@azure/eventhubs-*"],
+            },
+            { sourceTag: "sdk:azure-monitor", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "@azure/*") },
             { sourceTag: "sdk:sql", bannedExternalImports: CLOUD_SDKS.filter((p) => !["mssql", "tedious", "pg", "better-sqlite3"].includes(p)) },
             { sourceTag: "sdk:sqlite", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "better-sqlite3") },
+            // The local Event Hubs peer speaks AMQP with rhea and nothing else.
+            { sourceTag: "sdk:rhea", bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "rhea") },
+            // The Event Hubs adapter: the Event Hubs SDK, its Blob checkpoint store (and the Blob and identity
+            // clients it is built from), nothing else of Azure and no other cloud or native SDK.
+            {
+              sourceTag: "sdk:event-hubs",
+              bannedExternalImports: CLOUD_SDKS.filter((p) => p !== "@azure/*"),
+              // Tests also start Azurite (vitest globalSetup).
+              allowedExternalImports: ["@azure/event-hubs", "@azure/eventhubs-checkpointstore-blob", "@azure/storage-blob", "@azure/identity", "zod", "vitest", "vitest/*", "azurite/*"],
+            },
           ],
         },
       ],
@@ -60,6 +77,17 @@ export default [
       "no-restricted-imports": [
         "error",
         { patterns: [{ group: ["@azure/*"], message: "Import the Azure SDK only under libs/storage/src/azure/." }] },
+      ],
+    },
+  },
+  {
+    // Within log-monitor, the Azure Monitor exporter stays behind the "./appinsights" subpath: it loads only when exporting.
+    files: ["libs/log-monitor/src/**/*.ts"],
+    ignores: ["libs/log-monitor/src/appinsights/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@azure/*"], message: "Import the Azure SDK only under libs/log-monitor/src/appinsights/." }] },
       ],
     },
   },

@@ -43,6 +43,28 @@ describe("aggregator run: CSV replay into SQLite", () => {
     expect(await readAllWindows(db)).toEqual(first);
   });
 
+  it("refuses to let a second aggregation (another checkpoint) overwrite the windows of the first, naming both", async () => {
+    const dir = await makeTempDir();
+    const [header, ...rows] = (await readFile(REFERENCE_DATA, "latin1")).trimEnd().split("\n");
+    const odd = join(dir, "odd.csv");
+    const even = join(dir, "even.csv");
+    const fs = await import("node:fs/promises");
+    await fs.writeFile(odd, [header, ...rows.filter((_, i) => i % 2 === 0)].join("\n") + "\n");
+    await fs.writeFile(even, [header, ...rows.filter((_, i) => i % 2 === 1)].join("\n") + "\n");
+    const db = `sqlite:${join(dir, "aggregates.db")}`;
+    expect((await runAggregator(["run", "--from", odd, "--to", db, "--window", "1m", "--checkpoint", "odd"])).code).toBe(0);
+    const first = await readAllWindows(db);
+    const r = await runAggregator(["run", "--from", even, "--to", db, "--window", "1m", "--checkpoint", "even"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/written by checkpoint "odd"; checkpoint "even" may not overwrite it/);
+    expect(r.stderr).not.toMatch(/run the same command again/);
+    expect(await readAllWindows(db)).toEqual(first);
+    expect(await checkpointPosition(db, "even")).toBe(undefined);
+    // The same aggregation replayed still upserts.
+    const again = await runAggregator(["run", "--from", odd, "--to", db, "--window", "1m", "--checkpoint", "odd"]);
+    expect(again.code, again.stderr).toBe(0);
+  });
+
   it("sets malformed rows aside with their line, and aggregates the valid ones around them", async () => {
     const dir = await makeTempDir();
     const csv = join(dir, "data.csv");

@@ -39,13 +39,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     program
       .command("run")
       .description("Aggregate a source into SQL, continuing from the checkpoint saved in that database.")
-      .requiredOption("--from <source>", "readings CSV TS,Device,Sensor,Value (plain or .gz; replayed) or the simulator's local event log (a SQLite file, or eventlog:<file>)")
+      .requiredOption("--from <source>", "readings CSV TS,Device,Sensor,Value (plain or .gz; replayed), the simulator's local event log (a SQLite file, or eventlog:<file>), or eventhubs:<hub>")
       .requiredOption("--to <sql-url>", "sqlite:<file> | postgres://user@host:port/db | mssql://user@host:port/db (password: FLEETSCORE_SQL_PASSWORD or in the URL)"),
   )
     .option("--follow", "keep reading new readings until SIGINT/SIGTERM")
     .option("--checkpoint <name>", "checkpoint name (default: aggregator:<source>)")
     .option("--close-windows", "close the open windows at the end even for a log (a CSV replay always does)")
     .option("--no-close-windows", "keep the open windows of a CSV replay in the checkpoint (more lines may be appended)")
+    .option("--consumer-group <g>", "with --from eventhubs:<hub>: the consumer group (EVENTHUB_CONNECTION_STRING names the namespace)")
+    .option("--checkpoints <blob url>", "with --from eventhubs:<hub>: the Blob container of the consumer group's checkpoints")
+    .addOption(new Option("--arrival-time <source>", "with --from eventhubs:<hub>: arrival = the simulator's simulated arrival when present (auto) or the hub's enqueued time").choices(["auto", "enqueued"]).default("auto"))
+    .option("--namespace <host>", "with --from eventhubs:<hub>: the namespace host, with DefaultAzureCredential")
     .action(async (opts: Record<string, unknown>) => {
       const args = parseFlags(RunArgs, opts);
       exitCode = await runRunCommand(args, io);

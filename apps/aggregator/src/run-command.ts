@@ -9,6 +9,7 @@ import { ExitCode } from "./exit-codes.js";
 import { createProgressReporter } from "./progress.js";
 import { UsageError } from "@fleetscore/cli-support";
 import { WindowingArgs, toWindowingOptions } from "./windowing-args.js";
+import { eventHubsReadingSource } from "./event-hubs-source.js";
 
 const log = createLogger("fleetscore:aggregator");
 
@@ -18,6 +19,10 @@ export const RunArgs = WindowingArgs.extend({
   follow: z.boolean().default(false),
   checkpoint: z.string().min(1).max(400).optional(),
   closeWindows: z.boolean().optional(),
+  consumerGroup: z.string().min(1).optional(),
+  checkpoints: z.string().min(1).optional(),
+  arrivalTime: z.enum(["auto", "enqueued"]).default("auto"),
+  namespace: z.string().min(1).optional(),
 });
 export type RunArgs = z.infer<typeof RunArgs>;
 
@@ -30,8 +35,11 @@ interface RunIo {
 
 /** Runs `run`; returns the exit code. */
 export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode> {
-  const source = await openReadingSource(args.from).catch((e: unknown) => {
-    throw new UsageError(`--from: ${(e as Error).message}`, { cause: e });
+  const opening = args.from.startsWith("eventhubs:")
+    ? eventHubsReadingSource(args.from.slice("eventhubs:".length), args, io.env)
+    : openReadingSource(args.from);
+  const source = await opening.catch((e: unknown) => {
+    throw e instanceof UsageError ? e : new UsageError(`--from: ${(e as Error).message}`, { cause: e });
   });
   let store: AggregateStore;
   try {
@@ -62,7 +70,8 @@ export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode>
   } catch (e) {
     progress.stop();
     // The source's own errors (a broken CSV, an unusable log, a checkpoint from other options) name it: usage.
-    if (isAggregationError(e) || isReadingsCsvError(e) || isEventLogError(e)) throw new UsageError(e.message, { cause: e });
+    // An event hub that went away (after the SDK's retries) is a run-time failure, like the database.
+    if (isAggregationError(e) || isReadingsCsvError(e) || (isEventLogError(e) && e.code !== "Unavailable")) throw new UsageError(e.message, { cause: e });
     if (isAbortError(e)) throw e;
     return failed(e, io);
   } finally {
@@ -86,7 +95,11 @@ export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode>
 
 /** A failure at run time (e.g. the database went away): the checkpoint is intact, say so. */
 function failed(e: unknown, io: RunIo): ExitCode {
-  if (!isAggregateStoreError(e)) throw e;
-  io.stderr.write(`error: ${e.message}\nThe last checkpoint is intact: run the same command again to continue.\n`);
+  // The database, or the event hub (after the SDK's retries), went away.
+  const hubUnavailable = isEventLogError(e) && e.code === "Unavailable";
+  if (!isAggregateStoreError(e) && !hubUnavailable) throw e;
+  // A conflict with another aggregation's windows would only fail again: its message says what to do.
+  const hint = isAggregateStoreError(e) && e.code === "WriteConflict" ? "" : "The last checkpoint is intact: run the same command again to continue.\n";
+  io.stderr.write(`error: ${(e as Error).message}\n${hint}`);
   return ExitCode.Failed;
 }

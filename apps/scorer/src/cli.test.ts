@@ -20,6 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
+  await rm(`${tmp}-empty-store`, { recursive: true, force: true });
 });
 
 async function readManifest(runDir: string): Promise<RunManifest> {
@@ -167,13 +168,18 @@ describe("scorer score (built CLI, end to end)", () => {
       [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--run-id", "../escape"], /--run-id: must be 1-128/],
       [["frobnicate"], /unknown command 'frobnicate'/],
       [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--shard", "0/2", "--balance-from", join(tmp, "nope.json")], /--balance-from: cannot read .*nope\.json/],
-      [["score", "--models", tmp, "--data", REFERENCE_DATA, "--out", join(tmp, "empty-store")], /--models: Model store .* holds no models/],
+      [["score", "--models", tmp, "--data", REFERENCE_DATA, "--out", `${tmp}-empty-store`], /--models: Model store .* holds no models/],
       [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--shard", "3/3"], /--shard: shard "3\/3" must be i\/n/],
       [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--max-failed-models", "lots"], /--max-failed-models: max failed models "lots"/],
       [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--resume"], /--resume needs --run-id/],
       [["finalize", "--out", tmp, "--run-id", "nothing-here"], /No shard manifests/],
       [[], /Usage: fleetscore-scorer/],
+      [["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--run-id", "two-shards", "--shard", "0/3"], /--shard: shard 0\/3 does not match run two-shards .* split into 2 shards/],
+      [["score", "--models", tmp, "--data", REFERENCE_DATA, "--out", join(tmp, "runs")], /--out .*runs is inside --models .*: its run folders would be taken for models/],
+      [["score", "--models", tmp, "--data", REFERENCE_DATA, "--out", tmp], /--out .* is inside --models/],
     ];
+    // A run split into 2 shards, for the shard-count case.
+    expect((await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", tmp, "--run-id", "two-shards", "--shard", "1/2"])).code).toBe(0);
     for (const [args, message] of cases) {
       const r = await runScorer(args);
       expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(2);

@@ -4,6 +4,7 @@ import { loadConfig, type Config } from "./config.js";
 import { ExitCode } from "./exit-codes.js";
 import { createProgressReporter } from "./progress.js";
 import { ModelsListArgs, ModelsPushArgs, runModelsListCommand, runModelsPushCommand } from "./models-command.js";
+import { addModelsImportCommand } from "./models-import-command.js";
 import { FinalizeArgs, ScoreArgs, runFinalizeCommand, runScoreCommand } from "./score-command.js";
 import { parseFlags, runProgram } from "@fleetscore/cli-support";
 
@@ -89,6 +90,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const args = parseFlags(ModelsListArgs, opts);
       exitCode = await runModelsListCommand(args, { stdout: io.stdout, env: io.env, abortSignal: io.abortSignal });
     });
+  addModelsImportCommand(models, io, (code) => (exitCode = code));
 
   return runProgram(program, argv, io, {
     configure: () => {

@@ -25,6 +25,7 @@ import { aggregatesAsReadingsCsv, aggregatesRangeLocation, isAggregateStoreError
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
 import { UsageError } from "@fleetscore/cli-support";
+import { checkOutputOutsideModels } from "./check-output-location.js";
 
 const refineWith = (parse: (v: string) => unknown) => (v: string, ctx: z.RefinementCtx) => {
   try {
@@ -75,6 +76,7 @@ export function defaultRunId(at: Date): string {
 export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext): Promise<ExitCode> {
   const now = ctx.now ?? (() => new Date());
   if (args.resume && !args.runId) throw new UsageError("--resume needs --run-id: the run to resume");
+  checkOutputOutsideModels(args.out, args.models);
   const runId = args.runId ?? defaultRunId(now());
   const started = performance.now();
   let manifest: RunManifest;
@@ -230,7 +232,7 @@ async function readRowsPerModel(path: string): Promise<Map<string, number>> {
 }
 
 /** The flag each batch-scoring error code blames. */
-const BATCH_ERROR_FLAG = { InputNotFound: "--data", InvalidInput: "--data", NoModels: "--models", InvalidRun: "--out", OutputFailed: "--out" } as const;
+const BATCH_ERROR_FLAG = { InputNotFound: "--data", InvalidInput: "--data", NoModels: "--models", InvalidRun: "--out", OutputFailed: "--out", ShardMismatch: "--shard" } as const;
 
 /** Input and location errors become usage errors naming the flag; anything else stays internal. */
 function asUsageError(e: unknown): unknown {

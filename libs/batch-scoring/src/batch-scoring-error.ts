@@ -10,7 +10,9 @@ export type BatchScoringErrorCode =
   /** The run's files do not make a run: shard manifests missing, disagreeing or invalid, a run id out of form. */
   | "InvalidRun"
   /** An output file could not be written. */
-  | "OutputFailed";
+  | "OutputFailed"
+  /** `shard.count` differs from the shard count the run was started with (its shard manifests say). */
+  | "ShardMismatch";
 
 export class BatchScoringError extends FleetscoreError<BatchScoringErrorCode> {}
 

@@ -1,4 +1,4 @@
-import { cp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { RunManifest } from "@fleetscore/contracts";
@@ -81,6 +81,17 @@ describe("scoreBatch", () => {
     expect(again).toEqual(merged);
   });
 
+  it("refuses a shard count other than the run's before any work, leaving the run's files as they were", async () => {
+    const out = join(tmp, "shard-count");
+    await run("c", { shard: { index: 0, count: 2 } }, out);
+    const before = await readdir(join(out, "c"));
+    await writeFile(join(out, "c", "preds_3_5.csv.partial"), "TS,Device,Sensor,Val,Score,Prediction\n");
+    const err = await run("c", { shard: { index: 1, count: 3 } }, out).catch((e: unknown) => e);
+    expect(isBatchScoringError(err) && err.code).toBe("ShardMismatch");
+    expect((err as Error).message).toMatch(/shard 1\/3 does not match run c in .*, which was split into 2 shards \(_manifest\.shard-0-of-2\.json\)/);
+    expect((await readdir(join(out, "c"))).sort()).toEqual([...before, "preds_3_5.csv.partial"].sort());
+  });
+
   it("balances shards by rows when an earlier run's row counts are given", async () => {
     const earlier = RunManifest.parse(JSON.parse(await readFile(join(tmp, "baseline", "_manifest.json"), "utf8")));
     const rowsPerModel = new Map(earlier.models.map((m) => [m.modelId, m.rows]));
@@ -117,6 +128,23 @@ describe("scoreBatch", () => {
     expect((await readdir(join(out, "r"))).filter((n) => n.endsWith(".partial"))).toEqual([]);
   });
 
+  it("writes the prediction files of the unquoted data for a fully or partly quoted CSV", async () => {
+    const lines = (await readFile(REFERENCE_DATA, "latin1")).split("\n");
+    const quote = (line: string, which: (k: number) => boolean): string =>
+      line === "" ? line : line.split(",").map((f, k) => (which(k) ? `"${f}"` : f)).join(",");
+    const fully = join(tmp, "quoted.csv");
+    await writeFile(fully, lines.map((l) => quote(l, () => true)).join("\n"), "latin1");
+    // Every third line quoted in one field or another: quoted and plain rows mix within each chunk.
+    const partly = join(tmp, "partly-quoted.csv");
+    await writeFile(partly, lines.map((l, i) => (i % 3 === 1 ? quote(l, (k) => k === i % 4) : l)).join("\n"), "latin1");
+    for (const [runId, data] of [["quoted", fully], ["partly-quoted", partly]] as const) {
+      const manifest = await run(runId, { data, chunkSizeInBytes: 4096 });
+      expect(manifest.totals, runId).toMatchObject({ scoredRows: 17_768 });
+      expect(manifest.input.malformedRows, runId).toBe(0);
+      expect(differencesFromBaseline(await predictionFiles(join(tmp, runId))), runId).toEqual([]);
+    }
+  });
+
   it("records a corrupt model among good ones and applies the failure threshold", async () => {
     const models = join(tmp, "models-corrupt");
     await cp(REFERENCE_MODELS, models, { recursive: true });
@@ -132,6 +160,95 @@ describe("scoreBatch", () => {
     const files = await predictionFiles(join(tmp, "t-0"));
     expect(files.has("preds_2_4.csv")).toBe(false);
     for (const [name, bytes] of files) expect(bytes.equals(baseline.get(name)!), name).toBe(true);
+  });
+
+  it("fails a model with more features than the data has as FeatureMismatch, whatever its row count", async () => {
+    const models = join(tmp, "models-3-features");
+    await cp(REFERENCE_MODELS, models, { recursive: true });
+    // model_1_1 as a 3-feature model (json only): the readings have one value per row.
+    const params = JSON.parse(await readFile(join(models, "model_1_1.json"), "utf8"));
+    const triple = (v: number[]): number[] => [...v, ...v, ...v];
+    params.nFeatures = 3;
+    params.scaler = { mean: triple(params.scaler.mean), scale: triple(params.scaler.scale) };
+    params.svm.supportVectors = params.svm.supportVectors.map(triple);
+    await writeFile(join(models, "model_1_1.json"), JSON.stringify(params));
+    await rm(join(models, "model_1_1.onnx"));
+    // The whole reference data, and a file holding exactly 3 rows of 1_1 (a multiple of its feature count).
+    const lines = (await readFile(REFERENCE_DATA, "latin1")).split("\n");
+    const threeRows = join(tmp, "three-rows-of-1-1.csv");
+    await writeFile(threeRows, [lines[0], ...lines.filter((l) => l.includes(",1,1,")).slice(0, 3), ...lines.filter((l) => l.includes(",1,2,"))].join("\n"));
+    for (const [runId, data] of [["features-all", REFERENCE_DATA], ["features-3", threeRows]] as const) {
+      const m = await run(runId, { models, data, maxFailedModels: "1" });
+      expect(m.models.find((r) => r.modelId === "1_1"), runId).toMatchObject({ status: "failed", error: { code: "FeatureMismatch" } });
+      expect(m.totals.failed, runId).toBe(1);
+      expect((await predictionFiles(join(tmp, runId))).has("preds_1_1.csv"), runId).toBe(false);
+    }
+  });
+
+  it("counts a line over the length limit malformed with its line number and quotes no input whole", async () => {
+    const lines = (await readFile(REFERENCE_DATA, "latin1")).split("\n");
+    const data = join(tmp, "long-line.csv");
+    // Line 4 of the file: a Value field of 1 MB; line 6: a Value of 20,000 characters (under the limit).
+    const long = `2018-08-28 23:00:05.000,1,2,${"7".repeat(1 << 20)}`;
+    const wide = `2018-08-28 23:00:05.000,1,3,${"x".repeat(20_000)}`;
+    await writeFile(data, [...lines.slice(0, 3), long, lines[3], wide, ...lines.slice(4)].join("\n"), "latin1");
+    const m = await run("long-line", { data });
+    expect(m.input.malformedRows).toBe(2);
+    expect(m.input.malformedSamples.map((s) => s.line)).toEqual([4, 6]);
+    expect(m.input.malformedSamples[0]!.message).toBe("line: longer than the limit of 65,536 bytes");
+    expect(m.input.malformedSamples[1]!.message).toMatch(/^Value "x{100}"\.\.\. \(20,000 characters\): must be a decimal number$/);
+    for (const sample of m.input.malformedSamples) expect(sample.message.length).toBeLessThan(200);
+    expect(m.totals.scoredRows).toBe(17_768);
+    expect(differencesFromBaseline(await predictionFiles(join(tmp, "long-line")))).toEqual([]);
+  });
+
+  it("does not print a model file linked to /etc/passwd", async () => {
+    const passwd = await readFile("/etc/passwd", "utf8");
+    const models = join(tmp, "models-passwd");
+    await cp(REFERENCE_MODELS, models, { recursive: true });
+    await rm(join(models, "model_1_1.json"));
+    await symlink("/etc/passwd", join(models, "model_1_1.json"));
+    await rm(join(models, "model_1_2.json"));
+    await rm(join(models, "model_1_2.onnx"));
+    await symlink("/etc/passwd", join(models, "model_1_2.onnx"));
+    const m = await run("passwd", { models, maxFailedModels: "2" });
+    const errors = m.models.filter((r) => r.status === "failed").map((r) => r.error!);
+    expect(errors.map((e) => e.code)).toEqual(["CorruptModel", "InvalidModel"]);
+    for (const { message } of errors) {
+      expect(message.length, message).toBeLessThan(400);
+      // At most the first ~100 escaped characters of the file, raw or escaped.
+      const escaped = JSON.stringify(passwd).slice(1, -1);
+      expect(message).not.toContain(escaped.slice(0, 110));
+      expect(message).not.toContain(passwd.slice(0, 110));
+      expect(message).not.toContain(passwd.trim().split("\n").at(-1));
+    }
+  });
+
+  it("fails a model whose .json and .onnx disagree, or whose .onnx beside a .json is truncated, with its own code", async () => {
+    const models = join(tmp, "models-disagree");
+    await cp(REFERENCE_MODELS, models, { recursive: true });
+    const edit = async (id: string, change: (p: { device: unknown; scaler: { mean: number[] }; svm: { rho: number } }) => void): Promise<void> => {
+      const path = join(models, `model_${id}.json`);
+      const params = JSON.parse(await readFile(path, "utf8"));
+      change(params);
+      await writeFile(path, JSON.stringify(params));
+    };
+    await edit("1_1", (p) => void (p.svm.rho *= 1.001));
+    await edit("1_2", (p) => void (p.scaler.mean[0]! += 0.01));
+    await edit("1_3", (p) => void (p.device = 2));
+    await cp(join(models, "model_2_2.json"), join(models, "model_2_1.json")); // another model's parameters
+    const onnx = await readFile(join(models, "model_1_4.onnx"));
+    await writeFile(join(models, "model_1_4.onnx"), onnx.subarray(0, Math.floor(onnx.length / 2)));
+    for (const engine of ["auto", "ts", "onnx"] as const) {
+      const runId = `disagree-${engine}`;
+      const m = await run(runId, { models, engine, maxFailedModels: "5" });
+      const failed = Object.fromEntries(m.models.filter((r) => r.status === "failed").map((r) => [r.modelId, r.error!.code]));
+      expect(failed, engine).toEqual({ "1_1": "ModelMismatch", "1_2": "ModelMismatch", "1_3": "ModelMismatch", "2_1": "ModelMismatch", "1_4": "InvalidModel" });
+      expect(m.models.find((r) => r.modelId === "1_1")!.error!.message, engine).toMatch(/\.json and \.onnx disagree on rho/);
+      if (engine !== "onnx") {
+        for (const [name, bytes] of await predictionFiles(join(tmp, runId))) expect(bytes.equals(baseline.get(name)!), name).toBe(true);
+      }
+    }
   });
 
   it("reports a truncated gzip file clearly and leaves no partial files or manifest", async () => {

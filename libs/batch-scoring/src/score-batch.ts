@@ -22,6 +22,7 @@ import { startChunkScorers, type ChunkScorerHandle } from "./run/chunk-scorer-po
 import { parseFailureThreshold } from "./run/failure-threshold.js";
 import { finalizeRun } from "./run/finalize-run.js";
 import { ModelOutputs } from "./run/model-outputs.js";
+import { checkShardCount } from "./run/check-shard-count.js";
 import { planShards, shardOfUnmodelledPair, type ShardSpec } from "./run/shard-plan.js";
 
 /** Reported as the run goes, for progress bars and logs. */
@@ -122,6 +123,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
   }
   const mine = planShards(weighModels(entries, options.rowsPerModel), shard.count)[shard.index]!;
   const existing = new Set(await output.list(signalOpt));
+  if (options.shard) checkShardCount(existing, shard, options.runId, output.location);
   for (const name of await output.listPartials(signalOpt)) {
     // Left by a killed run: only this shard's own models, since another shard may be writing the rest.
     if (mine.some((m) => predictionFileName(m.deviceId, m.sensorId) === name)) await output.discard(name, signalOpt);

@@ -22,3 +22,4 @@ export { isAbortError, abortError, throwIfAborted } from "./abort.js";
 export { withRetries, isTransientIoError } from "./retry.js";
 export type { RetryOptions } from "./retry.js";
 export { mapWithConcurrency, Semaphore } from "./map-with-concurrency.js";
+export { MAX_QUOTED_INPUT_CHARACTERS, quoteInput } from "./quote-input.js";

@@ -13,10 +13,25 @@ export interface ReceivedEvent {
   readonly reading: Reading;
 }
 
+/**
+ * An event whose body is not a valid reading, from a transport that does not validate on append (Event Hubs):
+ * the consumer sets it aside (dead letter) and its position moves past it.
+ */
+export interface InvalidEvent {
+  readonly partitionId: string;
+  readonly sequenceNumber: number;
+  readonly enqueuedTimeMs: number;
+  /** What is wrong, naming the field and value. */
+  readonly reason: string;
+  readonly body: unknown;
+}
+
 /** What `read` yields: up to `maxBatchSize` events and the position right after the last of them. */
 export interface ReceivedEventBatch {
-  /** Never empty. Ordered by enqueued time, then partition id, then sequence number. */
+  /** Never empty, unless `invalid` is not. Ordered by enqueued time, then partition id, then sequence number. */
   readonly events: readonly ReceivedEvent[];
+  /** Events of the batch that were set aside as invalid (the local log never has any: it validates on append). */
+  readonly invalid?: readonly InvalidEvent[];
   /** Checkpoint this (e.g. `formatEventPosition(batch.position)`) once the batch is processed; reading from it resumes after this batch. */
   readonly position: EventPosition;
 }

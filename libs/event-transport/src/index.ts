@@ -6,6 +6,7 @@ export type {
   EventLogConsumer,
   ReceivedEvent,
   ReceivedEventBatch,
+  InvalidEvent,
   ReadEventsOptions,
   AppendOptions,
   AppendResult,

@@ -1,4 +1,4 @@
-import { ModelParams } from "@fleetscore/contracts";
+import { ModelParams, quoteInput } from "@fleetscore/contracts";
 import { z } from "zod";
 import { ModelStoreError } from "./model-store-error.js";
 
@@ -8,12 +8,17 @@ import { ModelStoreError } from "./model-store-error.js";
  */
 export function parseModelParams(bytes: Uint8Array, source: string): ModelParams {
   let json: unknown;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   try {
-    json = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
+    json = JSON.parse(text);
   } catch (e) {
-    throw new ModelStoreError(`Model parameters ${source} are not valid JSON: ${(e as Error).message}`, "CorruptModel", {
-      cause: e,
-    });
+    // Not V8's message: it quotes the file, which may be anything (a link to /etc/passwd). Ours quotes at
+    // most its first ~100 escaped characters.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    throw new ModelStoreError(
+      `Model parameters ${source} are not valid JSON${at === undefined ? "" : ` (at character ${at})`}; the file starts with ${quoteInput(text)}`,
+      "CorruptModel",
+    );
   }
   const parsed = ModelParams.safeParse(json);
   if (!parsed.success) {

@@ -5,3 +5,4 @@ export type { LineChunk, LineChunksHeader, LineSource, ReadLineChunksOptions } f
 export { parseDecimal } from "./fast-decimal.js";
 export { ReadingsCsvError, isReadingsCsvError } from "./readings-csv-error.js";
 export type { ReadingsCsvErrorCode } from "./readings-csv-error.js";
+export { MAX_LINE_BYTES } from "./line-limit.js";

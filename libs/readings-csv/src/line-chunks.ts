@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { isAbortError, type OperationOptions } from "@fleetscore/contracts";
 import { ReadingsCsvError } from "./readings-csv-error.js";
+import { MAX_LINE_BYTES } from "./line-limit.js";
 import { CsvHeaderError, columnsOfHeader, splitHeaderLine } from "./readings-csv-parser.js";
 
 /** A run of whole lines of the data file, in its own ArrayBuffer so it can be transferred to a worker. */
@@ -11,6 +12,12 @@ export interface LineChunk {
   /** 0, 1, 2, ... in file order. */
   readonly seq: number;
   readonly bytes: Uint8Array;
+  /**
+   * Bytes of the data (after the header) this chunk stands for: `bytes.length` plus what was left out of
+   * lines over `MAX_LINE_BYTES` (only their first `MAX_LINE_BYTES + 2` bytes are kept (a CR trimmed still leaves them over the limit), so the parser counts
+   * them malformed). Add these up to know where the next chunk starts (`startAtDataByte`).
+   */
+  readonly dataBytes: number;
   /** Bytes of the file (compressed, for gzip) read when this chunk was cut: progress once it is scored. */
   readonly fileBytesRead: number;
 }
@@ -134,6 +141,9 @@ export async function readLineChunks(
         header = { columns: columnsOfHeader(splitHeaderLine(Buffer.from(text, "latin1"), 0, text.length)), lines, dataStart: taken - carry.length + start, gzipped };
       }
       carry = carry.subarray(start);
+      if (!header && carry.length > MAX_LINE_BYTES) {
+        throw new CsvHeaderError(`has a first line longer than the limit of ${MAX_LINE_BYTES.toLocaleString("en-US")} bytes: expected a header TS,Device,Sensor,Value`);
+      }
     }
     const startAt = options.startAtDataByte ?? 0;
     if (startAt > 0 && file && !gunzip && typeof input === "string") {
@@ -163,25 +173,56 @@ export async function readLineChunks(
   async function* chunks(): AsyncIterable<LineChunk> {
     let seq = 0;
     let pending: Buffer = carry;
+    /** Bytes left out of the over-long lines in `pending`: counted in the dataBytes of the chunk that takes them. */
+    let dropped = 0;
+    /** Dropping the rest of an over-long line, up to its newline. */
+    let skipping = false;
+    const cut = (data: Buffer, end: number, fileBytesRead: number): LineChunk => {
+      const chunk = { seq: seq++, bytes: ownCopy(data, 0, end), dataBytes: end + dropped, fileBytesRead };
+      dropped = 0;
+      return chunk;
+    };
     try {
       for (;;) {
         const next = await source.next();
         if (next.done) break;
-        const data = pending.length > 0 ? Buffer.concat([pending, next.value]) : next.value;
+        let block: Buffer = next.value;
+        if (skipping) {
+          const lf = block.indexOf(LF);
+          dropped += lf < 0 ? block.length : lf;
+          plainOffset += lf < 0 ? block.length : lf;
+          if (lf < 0) continue;
+          block = block.subarray(lf);
+          skipping = false;
+        }
+        const data = pending.length > 0 ? Buffer.concat([pending, block]) : block;
         const lastLf = data.lastIndexOf(LF);
+        if (data.length - (lastLf + 1) > MAX_LINE_BYTES + 2) {
+          // An over-long last line: hand out the lines before it, keep enough of it to be seen as too long.
+          if (lastLf >= 0) {
+            plainOffset += lastLf + 1;
+            yield cut(data, lastLf + 1, position());
+          }
+          const kept = lastLf + 1 + MAX_LINE_BYTES + 2;
+          dropped += data.length - kept;
+          plainOffset += data.length - kept;
+          pending = ownCopy(data, lastLf + 1, kept);
+          skipping = true;
+          continue;
+        }
         if (lastLf < 0) {
           pending = Buffer.from(data);
           continue;
         }
         if (lastLf + 1 >= chunkSize / 2 || pending.length === 0) {
           plainOffset += lastLf + 1;
-          yield { seq: seq++, bytes: ownCopy(data, 0, lastLf + 1), fileBytesRead: position() };
-          pending = ownCopy(data, lastLf + 1, data.length) as Buffer;
+          yield cut(data, lastLf + 1, position());
+          pending = ownCopy(data, lastLf + 1, data.length);
         } else {
           pending = Buffer.from(data);
         }
       }
-      if (pending.length > 0) yield { seq: seq++, bytes: ownCopy(pending, 0, pending.length), fileBytesRead: size };
+      if (pending.length > 0) yield cut(pending, pending.length, size);
     } catch (e) {
       fail(e);
     }

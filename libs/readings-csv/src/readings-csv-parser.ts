@@ -1,5 +1,6 @@
-import { READING_CSV_COLUMNS } from "@fleetscore/contracts";
+import { READING_CSV_COLUMNS, quoteInput } from "@fleetscore/contracts";
 import { parseDecimal } from "./fast-decimal.js";
+import { LINE_TOO_LONG_MESSAGE, MAX_LINE_BYTES } from "./line-limit.js";
 
 /**
  * Byte offsets of the fields of one row within the chunk passed to {@link RowSink.row}, as
@@ -46,6 +47,8 @@ export class ReadingsCsvParser {
   #carry: Buffer | undefined;
   #line = 0;
   #sawBom = false;
+  /** Skipping the rest of an over-long line (its start is in #carry). */
+  #skipping = false;
 
   /**
    * @param options.columns Column indexes of TS, Device, Sensor, Value when the header was already read
@@ -75,6 +78,12 @@ export class ReadingsCsvParser {
 
   push(chunk: Uint8Array): void {
     let buf = asBuffer(chunk);
+    if (this.#skipping) {
+      const lf = buf.indexOf(LF);
+      if (lf < 0) return;
+      buf = buf.subarray(lf);
+      this.#skipping = false;
+    }
     if (this.#carry) {
       buf = concat(this.#carry, buf);
       this.#carry = undefined;
@@ -104,8 +113,12 @@ export class ReadingsCsvParser {
         nCommas = 0;
       }
     }
-    // A copy, not a view: the chunk it came from may be reused by the stream.
-    if (lineStart < buf.length) this.#carry = Buffer.from(buf.subarray(lineStart));
+    // A copy, not a view: the chunk it came from may be reused by the stream. An unfinished line over the
+    // limit keeps only enough bytes to be reported too long; the rest, up to its newline, is skipped.
+    if (lineStart < buf.length) {
+      this.#skipping = buf.length - lineStart > MAX_LINE_BYTES + 2;
+      this.#carry = Buffer.from(buf.subarray(lineStart, this.#skipping ? lineStart + MAX_LINE_BYTES + 2 : buf.length));
+    }
   }
 
   /** Handles a last line without a newline. @throws CsvHeaderError when there was no header at all. */
@@ -127,6 +140,11 @@ export class ReadingsCsvParser {
 
   #handleLine(buf: Uint8Array, start: number, end: number, nCommas: number): void {
     if (nCommas === 0 && isBlank(buf, start, end)) return;
+    if (end - start > MAX_LINE_BYTES && this.#columns) {
+      this.rows++;
+      this.#sink.malformed(this.#line, LINE_TOO_LONG_MESSAGE);
+      return;
+    }
     if (!this.#columns) {
       this.#readHeader(splitLine(buf, start, end).map((f) => f.trim()));
       return;
@@ -157,35 +175,32 @@ export class ReadingsCsvParser {
     }
   }
 
+  /**
+   * A row with quotes: its fields are located in `buf` itself (between the quotes), so the sink gets offsets
+   * into the chunk it was handed, like every other row. A field with an escaped quote (`""`) keeps it in its
+   * range; no TS, id or value may contain a quote, so such a field is reported malformed either way.
+   */
   #handleQuotedLine(buf: Uint8Array, start: number, end: number): void {
-    let fields: string[];
+    let ranges: number[];
     try {
-      fields = splitQuoted(buf, start, end);
+      ranges = quotedFieldRanges(buf, start, end);
     } catch (e) {
       this.#sink.malformed(this.#line, (e as Error).message);
       return;
     }
     const cols = this.#columns!;
-    const picked: string[] = [];
+    const f = this.#fields;
     for (let k = 0; k < 4; k++) {
-      const v = fields[cols[k]!];
-      if (v === undefined) {
+      const c = cols[k]!;
+      if (2 * c >= ranges.length) {
         this.#sink.malformed(this.#line, `${READING_CSV_COLUMNS[k]}: missing`);
         return;
       }
-      picked.push(v.trim());
+      f[2 * k] = ranges[2 * c]!;
+      f[2 * k + 1] = ranges[2 * c + 1]!;
     }
-    // Re-encode the unquoted fields so the rest of the pipeline sees plain bytes.
-    const bytes = Buffer.from(picked.join(","), "latin1");
-    const f = this.#fields;
-    let pos = 0;
-    for (let k = 0; k < 4; k++) {
-      f[2 * k] = pos;
-      pos += Buffer.byteLength(picked[k]!, "latin1");
-      f[2 * k + 1] = pos;
-      pos++;
-    }
-    this.#validateAndEmit(bytes, f, true);
+    trimFields(buf, f);
+    this.#validateAndEmit(buf, f, true);
   }
 
   /**
@@ -227,7 +242,7 @@ export function columnsOfHeader(names: readonly string[]): Int32Array {
   const missing = READING_CSV_COLUMNS.filter((c) => !lower.includes(c.toLowerCase()));
   if (missing.length > 0) {
     throw new CsvHeaderError(
-      `has header ${JSON.stringify(names.join(","))}; missing column(s) ${missing.join(", ")} (expected ${READING_CSV_COLUMNS.join(",")})`,
+      `has header ${quoteInput(names.join(","))}; missing column(s) ${missing.join(", ")} (expected ${READING_CSV_COLUMNS.join(",")})`,
     );
   }
   const columns = Int32Array.from(READING_CSV_COLUMNS, (c) => lower.indexOf(c.toLowerCase()));
@@ -251,15 +266,15 @@ function hasQuote(buf: Uint8Array, start: number, end: number): boolean {
 function describeProblem(buf: Uint8Array, f: FieldOffsets, value: number): string {
   const text = (k: number): string => latin1(buf, f[2 * k]!, f[2 * k + 1]!);
   if (!validTimestamp(buf, f[0]!, f[1]!)) {
-    return f[1] === f[0] ? "TS: missing" : `TS ${JSON.stringify(text(0))}: must be a UTC timestamp YYYY-MM-DD HH:MM:SS[.fff] or ISO-8601`;
+    return f[1] === f[0] ? "TS: missing" : `TS ${quoteInput(text(0))}: must be a UTC timestamp YYYY-MM-DD HH:MM:SS[.fff] or ISO-8601`;
   }
   for (const [k, column] of [[1, "Device"], [2, "Sensor"]] as const) {
     if (!validId(buf, f[2 * k]!, f[2 * k + 1]!)) {
-      return f[2 * k + 1] === f[2 * k] ? `${column}: missing` : `${column} ${JSON.stringify(text(k))}: must be 1-64 of A-Z a-z 0-9 . - (starting with a letter or digit; no _)`;
+      return f[2 * k + 1] === f[2 * k] ? `${column}: missing` : `${column} ${quoteInput(text(k))}: must be 1-64 of A-Z a-z 0-9 . - (starting with a letter or digit; no _)`;
     }
   }
   if (f[7] === f[6]) return "Value: missing";
-  return `Value ${JSON.stringify(text(3))}: ${Number.isNaN(value) ? "must be a decimal number" : "must be a finite number"}`;
+  return `Value ${quoteInput(text(3))}: ${Number.isNaN(value) ? "must be a decimal number" : "must be a finite number"}`;
 }
 
 function isBlank(buf: Uint8Array, start: number, end: number): boolean {
@@ -288,35 +303,44 @@ function splitLine(buf: Uint8Array, start: number, end: number): string[] {
 
 /** RFC 4180 fields of one line (`""` is an escaped quote). @throws Error on an unbalanced quote. */
 function splitQuoted(buf: Uint8Array, start: number, end: number): string[] {
-  const text = latin1(buf, start, end);
+  const ranges = quotedFieldRanges(buf, start, end);
   const fields: string[] = [];
-  let i = 0;
+  for (let k = 0; k < ranges.length; k += 2) fields.push(latin1(buf, ranges[k]!, ranges[k + 1]!).replaceAll('""', '"'));
+  return fields;
+}
+
+/**
+ * Where each RFC 4180 field of a line is in `buf`, as `[start0, end0, start1, end1, ...]`: the content of a
+ * quoted field without its quotes (an escaped quote `""` stays in it as two bytes), spaces around the
+ * quotes left out. @throws Error on an unbalanced quote or text after a closing quote.
+ */
+function quotedFieldRanges(buf: Uint8Array, start: number, end: number): number[] {
+  const ranges: number[] = [];
+  let i = start;
   for (;;) {
-    let field = "";
-    while (text[i] === " " || text[i] === "\t") i++;
-    if (text[i] === '"') {
-      i++;
+    while (i < end && isSpace(buf[i])) i++;
+    if (i < end && buf[i] === QUOTE) {
+      const fieldStart = ++i;
       for (;;) {
-        const q = text.indexOf('"', i);
-        if (q < 0) throw new Error("row: unbalanced quote");
-        field += text.slice(i, q);
-        if (text[q + 1] === '"') {
-          field += '"';
+        const q = buf.indexOf(QUOTE, i);
+        if (q < 0 || q >= end) throw new Error("row: unbalanced quote");
+        if (q + 1 < end && buf[q + 1] === QUOTE) {
           i = q + 2;
-        } else {
-          i = q + 1;
-          break;
+          continue;
         }
+        ranges.push(fieldStart, q);
+        i = q + 1;
+        break;
       }
-      while (text[i] === " " || text[i] === "\t") i++;
-      if (i < text.length && text[i] !== ",") throw new Error("row: text after a closing quote");
+      while (i < end && isSpace(buf[i])) i++;
+      if (i < end && buf[i] !== COMMA) throw new Error("row: text after a closing quote");
     } else {
-      const c = text.indexOf(",", i);
-      field = c < 0 ? text.slice(i) : text.slice(i, c);
-      i = c < 0 ? text.length : c;
+      const c = buf.indexOf(COMMA, i);
+      const fieldEnd = c < 0 || c >= end ? end : c;
+      ranges.push(i, fieldEnd);
+      i = fieldEnd;
     }
-    fields.push(field);
-    if (i >= text.length) return fields;
+    if (i >= end) return ranges;
     i++; // the comma
   }
 }

@@ -18,3 +18,4 @@ export { FolderBlobStore } from "./folder-blob-store.js";
 export type { CreateFolderBlobStoreOptions } from "./folder-blob-store.js";
 export { parseBlobLocation, formatBlobLocation } from "./location.js";
 export type { BlobLocation, FolderBlobLocation, AzureBlobLocation } from "./location.js";
+export { locationContains } from "./location-contains.js";

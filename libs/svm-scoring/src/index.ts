@@ -5,6 +5,8 @@ export { ScoringError, isScoringError } from "./scoring-error.js";
 export type { ScoringErrorCode, ScoringErrorOptions } from "./scoring-error.js";
 export { TsScoringEngine } from "./ts/ts-scoring-engine.js";
 export { decodeOnnxSvmModel } from "./decode-onnx-svm-model.js";
+export { encodeOnnxSvmModel } from "./encode-onnx-svm-model.js";
+export type { EncodeOnnxSvmModelOptions } from "./encode-onnx-svm-model.js";
 export type { OnnxSvmModel } from "./decode-onnx-svm-model.js";
 export { decisionFunction, float64SvmModel } from "./float64-svm-model.js";
 export type { Float64SvmModel } from "./float64-svm-model.js";

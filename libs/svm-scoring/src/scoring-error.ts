@@ -5,6 +5,7 @@ import { FleetscoreError } from "@fleetscore/contracts";
  *   non-finite parameters, sizes that do not match).
  * - `UnsupportedModel`: a readable model outside the family this lib scores
  *   (`Scaler` -> `SVMRegressor` -> `Cast`/`Sign`): other operators, a classifier, `one_class=1`, ...
+ * - `ModelMismatch`: a model's `.json` and `.onnx` (or its file name) describe different models.
  * - `FeatureMismatch`: the rows given to `score()` do not fit the model's feature count.
  * - `InvalidInput`: a row holds a value that is not a finite number.
  * - `EngineUnavailable`: the requested engine cannot run here (e.g. onnxruntime's native binding fails to load).
@@ -14,6 +15,7 @@ import { FleetscoreError } from "@fleetscore/contracts";
 export type ScoringErrorCode =
   | "InvalidModel"
   | "UnsupportedModel"
+  | "ModelMismatch"
   | "FeatureMismatch"
   | "InvalidInput"
   | "EngineUnavailable"

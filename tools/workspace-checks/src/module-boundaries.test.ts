@@ -37,6 +37,18 @@ describe("module boundaries (eslint.config.mjs)", () => {
     expect(azureInside).toEqual([]);
     const azureElsewhere = await lintProbe("libs/model-store/src/probe.ts", 'import { BlobServiceClient } from "@azure/storage-blob";\nexport const x = BlobServiceClient;\n');
     expect(azureElsewhere.join("\n")).toMatch(/sdk:none.*not allowed to import "@azure\/storage-blob"/);
+    const monitorOutside = await lintProbe("libs/log-monitor/src/probe.ts", 'import { AzureMonitorLogExporter } from "@azure/monitor-opentelemetry-exporter";\nexport const x = AzureMonitorLogExporter;\n');
+    expect(monitorOutside.join("\n")).toMatch(/only under libs\/log-monitor\/src\/appinsights/);
+    const monitorInside = await lintProbe("libs/log-monitor/src/appinsights/probe.ts", 'import { AzureMonitorLogExporter } from "@azure/monitor-opentelemetry-exporter";\nexport const x = AzureMonitorLogExporter;\n');
+    expect(monitorInside).toEqual([]);
+  });
+
+  it("keeps the Azure ML management SDK in pipeline-publisher, and data-plane SDKs out of it", async () => {
+    const aml = 'import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";\nexport const x = AzureMachineLearningWorkspaces;\n';
+    expect(await lintProbe("libs/pipeline-publisher/src/probe.ts", aml)).toEqual([]);
+    expect((await lintProbe("libs/storage/src/azure/probe.ts", aml)).join("\n")).toMatch(/sdk:azure-storage.*not allowed to import "@azure\/arm-machinelearning"/);
+    const blob = 'import { BlobServiceClient } from "@azure/storage-blob";\nexport const x = BlobServiceClient;\n';
+    expect((await lintProbe("libs/pipeline-publisher/src/probe.ts", blob)).join("\n")).toMatch(/sdk:azure-ml.*not allowed to import "@azure\/storage-blob"/);
   });
 
   it("makes apps import libs through their package entry, not by path", async () => {

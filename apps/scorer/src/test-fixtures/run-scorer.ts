@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -26,8 +26,8 @@ export function assertBuilt(): void {
 export interface RunScorerOptions {
   /** Sends this signal to the scorer after `afterMs`. */
   readonly kill?: { readonly signal: NodeJS.Signals; readonly afterMs: number };
-  /** Called with stderr as it arrives (logs are JSON lines there). */
-  readonly onStderr?: (text: string) => void;
+  /** Called with stderr as it arrives (logs are JSON lines there), and the scorer's process (to signal it). */
+  readonly onStderr?: (text: string, child: ChildProcess) => void;
 }
 
 export function runScorer(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: RunScorerOptions = {}): Promise<ScorerResult> {
@@ -41,7 +41,7 @@ export function runScorer(args: readonly string[], env: NodeJS.ProcessEnv = {}, 
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => {
       stderr += d;
-      options.onStderr?.(d);
+      options.onStderr?.(d, child);
     });
     child.on("error", reject);
     if (options.kill) {

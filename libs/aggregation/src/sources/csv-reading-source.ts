@@ -42,14 +42,17 @@ async function* readCsv(path: string, start: CsvPosition, options: ReadReadingsO
     if (follow && header.gzipped) throw new AggregationError(`--follow needs a plain CSV; ${path} is gzip`, "InvalidSource");
     for await (const chunk of chunks) {
       let bytes = chunk.bytes;
+      // dataBytes, not bytes.length: a line over the length limit is handed out cut short.
+      let advance = chunk.dataBytes;
       if (follow && bytes[bytes.length - 1] !== LF) {
         // The last line may still be being written: leave it for the next poll.
         const lastLf = bytes.lastIndexOf(LF);
         if (lastLf < 0) break;
+        advance -= bytes.length - (lastLf + 1);
         bytes = bytes.subarray(0, lastLf + 1);
       }
       const batch = parseChunk(bytes, header.columns, path, header.lines, position);
-      position = { offset: position.offset + bytes.length, line: position.line + batch.lines };
+      position = { offset: position.offset + advance, line: position.line + batch.lines };
       yield { readings: batch.readings, malformed: batch.malformed, malformedCount: batch.malformedCount, position: formatCsvPosition(position) };
     }
     if (!follow) return;

@@ -14,21 +14,21 @@ export interface EventLogReadingSourceOptions {
 
 /**
  * An event log as the aggregator's source: any {@link EventLogConsumer}, the simulator's local log (the
- * embedded stand-in for Event Hubs) or an Event Hubs consumer.
- * Arrival time is each event's enqueued time, as Stream Analytics uses Event Hubs' EventEnqueuedUtcTime,
- * so the late-arrival policy applies. Following, an idle log still yields an empty batch every poll
- * interval with the current time, so the watermark moves on and windows close without new events.
+ * embedded stand-in for Event Hubs) or an Event Hubs consumer. Arrival time is each event's enqueued time, as
+ * Stream Analytics uses Event Hubs' EventEnqueuedUtcTime, so the late-arrival policy applies; invalid events the
+ * consumer set aside are malformed readings. Following, an idle log still yields an empty batch every poll
+ * interval with the arrival clock (see below), so the watermark moves on and windows close without new events.
  */
 export function eventLogReadingSource(consumer: EventLogConsumer, options: EventLogReadingSourceOptions): ReadingSource {
   return {
     location: options.location,
     finite: false,
     close: options.close ?? (async () => undefined),
-    read: (from, readOptions) => readLog(consumer, from, readOptions ?? {}),
+    read: (from, readOptions) => readLog(consumer, options.location, from, readOptions ?? {}),
   };
 }
 
-async function* readLog(log: EventLogConsumer, from: string | undefined, options: ReadReadingsOptions): AsyncIterable<ReadingBatch> {
+async function* readLog(log: EventLogConsumer, location: string, from: string | undefined, options: ReadReadingsOptions): AsyncIterable<ReadingBatch> {
   const pollIntervalInMs = options.pollIntervalInMs ?? 500;
   const events = log.read(from === undefined ? undefined : parseEventPosition(from), {
     maxBatchSize: MAX_BATCH_SIZE,
@@ -39,18 +39,26 @@ async function* readLog(log: EventLogConsumer, from: string | undefined, options
   const batches = events[Symbol.asyncIterator]();
   let position = from ?? "v1:";
   let pending: Promise<IteratorResult<ReceivedEventBatch>> | undefined;
+  // The arrival clock while idle: the last arrival time read plus the wall time since. For a live stream that
+  // is now; for a simulated replay (arrival times in the past) it moves on from the replay's own clock. Before
+  // the first event there is no clock to go by (a replay of the past may be about to start): no idle ticks.
+  let lastArrival: { readonly arrivalMs: number; readonly wallMs: number } | undefined;
   for (;;) {
     pending ??= batches.next();
     const next = options.follow ? await Promise.race([pending, idle(pollIntervalInMs)]) : await pending;
     if (next === "idle") {
       // Nothing new for a while: tell the windowing engine how far the arrival clock has gone.
-      yield { readings: [], malformed: [], malformedCount: 0, position, idleUntilMs: Date.now() };
+      if (lastArrival) yield { readings: [], malformed: [], malformedCount: 0, position, idleUntilMs: lastArrival.arrivalMs + (Date.now() - lastArrival.wallMs) };
       continue;
     }
     pending = undefined;
     if (next.done) return;
     position = formatEventPosition(next.value.position);
-    yield { readings: next.value.events.map(toTimedReading), malformed: [], malformedCount: 0, position };
+    const invalid = next.value.invalid ?? [];
+    const last = next.value.events.at(-1);
+    if (last) lastArrival = { arrivalMs: last.enqueuedTimeMs, wallMs: Date.now() };
+    const malformed = invalid.slice(0, 100).map((i) => ({ where: `${location} partition ${i.partitionId} #${i.sequenceNumber}`, message: i.reason }));
+    yield { readings: next.value.events.map(toTimedReading), malformed, malformedCount: invalid.length, position };
   }
 }
 

@@ -1,6 +1,6 @@
 import { modelId, parseModelId, withRetries } from "@fleetscore/contracts";
 import { isTransientModelStoreError, openModelStore, type ModelStore } from "@fleetscore/model-store";
-import { createScoringEngine, type ScoringEngine, type ScoringSession } from "@fleetscore/svm-scoring";
+import { ScoringError, createScoringEngine, type ScoringEngine, type ScoringSession } from "@fleetscore/svm-scoring";
 import { ReadingsCsvParser, latin1, type FieldOffsets } from "@fleetscore/readings-csv";
 import type { ChunkResult, ChunkScorerInit, ModelFailure, ModelLoaded } from "./chunk-protocol.js";
 
@@ -142,6 +142,7 @@ export class ChunkScorer {
         async () => {
           const artifact = await this.#store.get(key);
           const session = await this.#engine.load(artifact);
+          checkOneFeature(session);
           loaded.push({
             modelIndex,
             engine: session.engine,
@@ -204,6 +205,22 @@ export class ChunkScorer {
     }
     return pair;
   }
+}
+
+/**
+ * A readings row has one value, so a model must take one feature. Checked once at load: `score()` can only
+ * tell that the value count is not a multiple of the feature count, so 3 rows for a 3-feature model would
+ * be scored as one row and the other two left without a score.
+ * @throws ScoringError `FeatureMismatch`.
+ */
+function checkOneFeature(session: ScoringSession): void {
+  if (session.featureCount === 1) return;
+  void session.release();
+  throw new ScoringError(
+    `Model "${session.modelId}" expects ${session.featureCount} features per row; readings have one value (Value) per row`,
+    "FeatureMismatch",
+    { modelId: session.modelId },
+  );
 }
 
 /** Digits only, no leading zero ("0" itself is fine), at most 7: the value; else -1. */

@@ -20,6 +20,11 @@ export type AggregateStoreErrorCode =
   | "InvalidRecord"
   /** A read option is not valid (NaN range bound, page size that is not a positive integer ...). */
   | "InvalidArgument"
+  /**
+   * A window to write was written by another aggregation (another checkpoint, or none): two aggregations
+   * of the same windows would each overwrite the other's counts. The transaction was rolled back.
+   */
+  | "WriteConflict"
   /** The database refused the write; the transaction was rolled back (neither aggregates nor checkpoint changed). */
   | "WriteFailed"
   /** The database refused a read. */

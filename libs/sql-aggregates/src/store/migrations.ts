@@ -116,6 +116,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ],
     },
   },
+  {
+    // Version 2: each window records the checkpoint (aggregation) that wrote it, so a second aggregation
+    // writing the same windows is refused instead of overwriting them (each would count part of the
+    // readings). Windows written before it get the database's only checkpoint, when it has exactly one;
+    // otherwise none (NULL), which the next writer adopts.
+    version: 2,
+    name: "window_aggregates.checkpoint_name: the aggregation that wrote each window",
+    statements: {
+      sqlite: [
+        `ALTER TABLE window_aggregates ADD COLUMN checkpoint_name TEXT`,
+        `UPDATE window_aggregates SET checkpoint_name = (SELECT min(name) FROM aggregator_checkpoints HAVING count(*) = 1)`,
+      ],
+      postgres: [
+        `ALTER TABLE window_aggregates ADD COLUMN checkpoint_name varchar(256) COLLATE "C"`,
+        `UPDATE window_aggregates SET checkpoint_name = (SELECT min(name) FROM aggregator_checkpoints HAVING count(*) = 1)`,
+      ],
+      mssql: [
+        `ALTER TABLE window_aggregates ADD checkpoint_name nvarchar(256) COLLATE Latin1_General_100_BIN2 NULL`,
+        `UPDATE window_aggregates SET checkpoint_name = (SELECT min(name) FROM aggregator_checkpoints HAVING count(*) = 1)`,
+      ],
+    },
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -94,8 +94,8 @@ describe("SQL Server statements", () => {
 USING (VALUES (@d0, @s0, @a0, @e0, @c0, @m0, @l0, @h0, @v0),
   (@d1, @s1, @a1, @e1, @c1, @m1, @l1, @h1, @v1)) AS s (device_id, sensor_id, window_start, window_end, [count], mean, [min], [max], stddev)
 ON t.window_end = s.window_end AND t.device_id = s.device_id AND t.sensor_id = s.sensor_id
-WHEN MATCHED THEN UPDATE SET window_start = s.window_start, [count] = s.[count], mean = s.mean, [min] = s.[min], [max] = s.[max], stddev = s.stddev
-WHEN NOT MATCHED THEN INSERT (device_id, sensor_id, window_start, window_end, [count], mean, [min], [max], stddev) VALUES (s.device_id, s.sensor_id, s.window_start, s.window_end, s.[count], s.mean, s.[min], s.[max], s.stddev);`);
+WHEN MATCHED AND (t.checkpoint_name IS NULL OR t.checkpoint_name = @writer) THEN UPDATE SET window_start = s.window_start, [count] = s.[count], mean = s.mean, [min] = s.[min], [max] = s.[max], stddev = s.stddev, checkpoint_name = @writer
+WHEN NOT MATCHED THEN INSERT (device_id, sensor_id, window_start, window_end, [count], mean, [min], [max], stddev, checkpoint_name) VALUES (s.device_id, s.sensor_id, s.window_start, s.window_end, s.[count], s.mean, s.[min], s.[max], s.stddev, @writer);`);
     const full = mssqlMergeAggregates(MSSQL_MAX_BATCH_SIZE);
     expect(full.match(/@[a-z]\d+/g)?.length).toBe(9 * MSSQL_MAX_BATCH_SIZE);
     expect(9 * MSSQL_MAX_BATCH_SIZE < 2100, "within SQL Server's 2,100 parameters").toBe(true);
@@ -117,6 +117,7 @@ WHEN NOT MATCHED THEN INSERT (device_id, sensor_id, window_start, window_end, [c
       ["l0", "float"],
       ["h0", "float"],
       ["v0", "float"],
+      ["writer", "checkpointName"],
     ]);
     expect((params[2]!.value as Date).toISOString()).toBe("2023-11-14T22:13:20.123Z");
     expect(Object.is(params[6]!.value, -0)).toBe(true);

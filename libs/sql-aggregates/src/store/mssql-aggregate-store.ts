@@ -15,6 +15,7 @@ import {
   MSSQL_RECORD_MIGRATION,
   MSSQL_SCHEMA_VERSION,
   MSSQL_UPSERT_CHECKPOINT,
+  mssqlFindConflict,
   mssqlMergeAggregates,
   mssqlMergeParameters,
   mssqlSelectPage,
@@ -22,7 +23,7 @@ import {
   type MssqlParameter,
   type MssqlParameterType,
 } from "./mssql-sql.js";
-import { checkCheckpointName, checkRecord, lastOfEachKey, keysetPages, planRead, planWrite, type ReadPlan } from "./records.js";
+import { checkCheckpointName, checkRecord, lastOfEachKey, keysetPages, planRead, planWrite, writeConflict, type ReadPlan } from "./records.js";
 
 export interface OpenMssqlStoreOptions extends OperationOptions {
   readonly migrate: boolean;
@@ -204,7 +205,14 @@ export class MssqlAggregateStore implements AggregateStore {
         // Checked batch by batch inside the transaction: an invalid record rolls back the batches before it.
         for (let i = start; i < end; i++) checkRecord(aggregates[i]!, i);
         const batch = lastOfEachKey(aggregates, start, end);
-        await this.#request(transaction, mssqlMergeParameters(batch)).query(mssqlMergeAggregates(batch.length));
+        const parameters = mssqlMergeParameters(batch, checkpoint?.name ?? null);
+        const merged = await this.#request(transaction, parameters).query(mssqlMergeAggregates(batch.length));
+        if ((merged.rowsAffected[0] ?? 0) < batch.length) {
+          const found = await this.#request(transaction, parameters).query<{ device_id: string; sensor_id: string; window_end: Date; checkpoint_name: string | null }>(mssqlFindConflict(batch.length));
+          const row = found.recordset[0];
+          const key = row ? { deviceId: row.device_id, sensorId: row.sensor_id, windowEndMs: row.window_end.getTime() } : batch[0]!;
+          throw writeConflict(this.#where, key, row?.checkpoint_name ?? null, checkpoint?.name);
+        }
       }
       if (checkpoint) {
         await this.#request(transaction, [

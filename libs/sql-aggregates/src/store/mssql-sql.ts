@@ -18,7 +18,7 @@ export type MssqlParameterType = "id" | "time" | "int" | "float" | "checkpointNa
 export interface MssqlParameter {
   readonly name: string;
   readonly type: MssqlParameterType;
-  readonly value: string | number | Date;
+  readonly value: string | number | Date | null;
 }
 
 const COLUMNS = ["device_id", "sensor_id", "window_start", "window_end", "[count]", "mean", "[min]", "[max]", "stddev"] as const;
@@ -39,18 +39,35 @@ export function mssqlMergeAggregates(rows: number): string {
   return `MERGE window_aggregates WITH (HOLDLOCK) AS t
 USING (VALUES ${values.join(",\n  ")}) AS s (${list})
 ON t.window_end = s.window_end AND t.device_id = s.device_id AND t.sensor_id = s.sensor_id
-WHEN MATCHED THEN UPDATE SET window_start = s.window_start, [count] = s.[count], mean = s.mean, [min] = s.[min], [max] = s.[max], stddev = s.stddev
-WHEN NOT MATCHED THEN INSERT (${list}) VALUES (${COLUMNS.map((c) => `s.${c}`).join(", ")});`;
+WHEN MATCHED AND (t.checkpoint_name IS NULL OR t.checkpoint_name = @writer) THEN UPDATE SET window_start = s.window_start, [count] = s.[count], mean = s.mean, [min] = s.[min], [max] = s.[max], stddev = s.stddev, checkpoint_name = @writer
+WHEN NOT MATCHED THEN INSERT (${list}, checkpoint_name) VALUES (${COLUMNS.map((c) => `s.${c}`).join(", ")}, @writer);`;
 }
 
-/** The parameters of `mssqlMergeAggregates(batch.length)`: times as Date (sent as UTC datetime2(3)). */
-export function mssqlMergeParameters(batch: readonly WindowAggregateRecord[]): MssqlParameter[] {
+/**
+ * After a MERGE affected fewer rows than its batch (same parameters, same transaction): one window of the
+ * batch that another checkpoint than @writer wrote.
+ */
+export function mssqlFindConflict(rows: number): string {
+  const values: string[] = [];
+  for (let i = 0; i < rows; i++) values.push(`(@d${i}, @s${i}, @e${i})`);
+  return `SELECT TOP (1) t.device_id, t.sensor_id, t.window_end, t.checkpoint_name
+FROM window_aggregates AS t JOIN (VALUES ${values.join(", ")}) AS s (device_id, sensor_id, window_end)
+  ON t.window_end = s.window_end AND t.device_id = s.device_id AND t.sensor_id = s.sensor_id
+WHERE t.checkpoint_name IS NOT NULL AND (@writer IS NULL OR t.checkpoint_name <> @writer);`;
+}
+
+/**
+ * The parameters of `mssqlMergeAggregates(batch.length)`: times as Date (sent as UTC datetime2(3)), and
+ * `@writer`, the checkpoint of the write (null: none).
+ */
+export function mssqlMergeParameters(batch: readonly WindowAggregateRecord[], writer: string | null = null): MssqlParameter[] {
   const out: MssqlParameter[] = [];
   for (let i = 0; i < batch.length; i++) {
     const r = batch[i]!;
     const values = [r.deviceId, r.sensorId, new Date(r.windowStartMs), new Date(r.windowEndMs), r.count, r.mean, r.min, r.max, r.stddev];
     for (let c = 0; c < PREFIXES.length; c++) out.push({ name: `${PREFIXES[c]}${i}`, type: TYPES[c]!, value: values[c]! });
   }
+  out.push({ name: "writer", type: "checkpointName", value: writer });
   return out;
 }
 

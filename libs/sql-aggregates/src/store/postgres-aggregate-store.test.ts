@@ -86,13 +86,13 @@ describe("PostgresAggregateStore", () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
-      await client.query("INSERT INTO fleetscore_schema_migrations (version, name) VALUES (2, 'from the future')");
+      await client.query("INSERT INTO fleetscore_schema_migrations (version, name) VALUES (3, 'from the future')");
       for (const migrate of [true, false]) {
         const err = await failure(openAggregateStore(url, { migrate }));
         expect(err?.code).toBe("SchemaTooNew");
-        expect(err?.message).toContain("version 2");
+        expect(err?.message).toContain("version 3");
       }
-      expect((await client.query("SELECT max(version) AS v FROM fleetscore_schema_migrations")).rows[0].v).toBe(2);
+      expect((await client.query("SELECT max(version) AS v FROM fleetscore_schema_migrations")).rows[0].v).toBe(3);
     } finally {
       await client.end();
     }
@@ -115,7 +115,7 @@ describe("PostgresAggregateStore", () => {
     asAggregator.username = "aggregator";
     const store = await openAggregateStore(asAggregator.href);
     try {
-      expect(await store.schemaVersion()).toBe(1);
+      expect(await store.schemaVersion()).toBe(2);
       await store.write(records(3, Date.UTC(2024, 0, 1)), { checkpoint: { name: "a", position: "1", state: "" } });
       expect(await countRows(store)).toBe(3);
     } finally {

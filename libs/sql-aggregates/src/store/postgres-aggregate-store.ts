@@ -7,7 +7,7 @@ import { describeLocation, formatAggregateStoreLocation, type PostgresLocation }
 import { logger } from "./log.js";
 import { mapPostgresError } from "./map-sql-error.js";
 import { applyMigrations, MIGRATIONS_TABLE, type MigrationSession } from "./migrations.js";
-import { checkCheckpointName, checkRecord, lastOfEachKey, keysetPages, planRead, planWrite, type ReadPlan } from "./records.js";
+import { checkCheckpointName, checkRecord, lastOfEachKey, keysetPages, planRead, planWrite, writeConflict, type ReadPlan } from "./records.js";
 
 export interface OpenPostgresStoreOptions extends OperationOptions {
   readonly migrate: boolean;
@@ -34,16 +34,27 @@ const MIGRATION_LOCK_KEY = "7380958467030557551";
  * (an integral double, exact) plus the remaining ms as an interval (integer arithmetic); floats travel
  * as array literals we write ourselves (see floatArray).
  */
-export const POSTGRES_UPSERT = `INSERT INTO window_aggregates AS t (device_id, sensor_id, window_start, window_end, count, mean, min, max, stddev)
+export const POSTGRES_UPSERT = `INSERT INTO window_aggregates AS t (device_id, sensor_id, window_start, window_end, count, mean, min, max, stddev, checkpoint_name)
 SELECT device_id, sensor_id,
   to_timestamp(start_ms / 1000) + (start_ms % 1000) * interval '1 millisecond',
   to_timestamp(end_ms / 1000) + (end_ms % 1000) * interval '1 millisecond',
-  count, mean, min, max, stddev
+  count, mean, min, max, stddev, $10::text
 FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int4[], $6::float8[], $7::float8[], $8::float8[], $9::float8[])
   AS u(device_id, sensor_id, start_ms, end_ms, count, mean, min, max, stddev)
 ON CONFLICT (device_id, sensor_id, window_end) DO UPDATE SET
   window_start = EXCLUDED.window_start, count = EXCLUDED.count, mean = EXCLUDED.mean,
-  min = EXCLUDED.min, max = EXCLUDED.max, stddev = EXCLUDED.stddev`;
+  min = EXCLUDED.min, max = EXCLUDED.max, stddev = EXCLUDED.stddev, checkpoint_name = EXCLUDED.checkpoint_name
+WHERE t.checkpoint_name IS NULL OR t.checkpoint_name IS NOT DISTINCT FROM EXCLUDED.checkpoint_name`;
+
+/**
+ * After POSTGRES_UPSERT wrote fewer rows than it was given (in the same transaction): one window of the
+ * batch ($1 devices, $2 sensors, $4 end ms, as in the upsert) that another checkpoint ($10) wrote.
+ */
+const POSTGRES_FIND_CONFLICT = `SELECT u.device_id, u.sensor_id, u.end_ms::float8, t.checkpoint_name
+FROM unnest($1::text[], $2::text[], $3::int8[]) AS u(device_id, sensor_id, end_ms)
+JOIN window_aggregates t ON t.device_id = u.device_id AND t.sensor_id = u.sensor_id
+  AND t.window_end = to_timestamp(u.end_ms / 1000) + (u.end_ms % 1000) * interval '1 millisecond'
+WHERE t.checkpoint_name IS DISTINCT FROM $4::text LIMIT 1`;
 
 const UPSERT_CHECKPOINT = `INSERT INTO aggregator_checkpoints (name, position, state, updated_at) VALUES ($1, $2, $3, now())
 ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`;
@@ -277,8 +288,16 @@ export class PostgresAggregateStore implements AggregateStore {
         const end = Math.min(aggregates.length, start + this.#batchSize);
         // Checked batch by batch inside the transaction: an invalid record rolls back the batches before it.
         for (let i = start; i < end; i++) checkRecord(aggregates[i]!, i);
-        const query: QueryConfig = { name: "fleetscore_upsert_aggregates", text: POSTGRES_UPSERT, values: upsertParameters(lastOfEachKey(aggregates, start, end)) };
-        await client.query(query);
+        const batch = lastOfEachKey(aggregates, start, end);
+        const values = upsertParameters(batch);
+        const writer = checkpoint?.name ?? null;
+        const query: QueryConfig = { name: "fleetscore_upsert_aggregates", text: POSTGRES_UPSERT, values: [...values, writer] };
+        const result = await client.query(query);
+        if ((result.rowCount ?? 0) < batch.length) {
+          const found = await client.query<[string, string, number, string | null]>({ text: POSTGRES_FIND_CONFLICT, values: [values[0], values[1], values[3], writer], rowMode: "array" });
+          const [deviceId, sensorId, windowEndMs, existing] = found.rows[0] ?? [batch[0]!.deviceId, batch[0]!.sensorId, batch[0]!.windowEndMs, null];
+          throw writeConflict(this.#where, { deviceId, sensorId, windowEndMs }, existing, checkpoint?.name);
+        }
       }
       if (checkpoint) {
         await client.query({ name: "fleetscore_upsert_checkpoint", text: UPSERT_CHECKPOINT, values: [checkpoint.name, checkpoint.position, checkpoint.state] });

@@ -224,3 +224,18 @@ export async function* keysetPages(
     if (page.length < plan.pageSize) return;
   }
 }
+
+/**
+ * The error of a write that met a window another aggregation wrote (see the `WriteConflict` code).
+ * @param existing The checkpoint that wrote the window (null: a write without a checkpoint).
+ * @param writer The checkpoint of this write (undefined: none).
+ */
+export function writeConflict(where: string, key: { deviceId: string; sensorId: string; windowEndMs: number }, existing: string | null, writer: string | undefined): AggregateStoreError {
+  const name = (n: string | null | undefined): string => (n == null ? "a write without a checkpoint" : `checkpoint ${JSON.stringify(n)}`);
+  return new AggregateStoreError(
+    `${where}: the window of device ${JSON.stringify(key.deviceId)} sensor ${JSON.stringify(key.sensorId)} ending ${new Date(key.windowEndMs).toISOString()} ` +
+      `was written by ${name(existing)}; ${name(writer)} may not overwrite it (two aggregations of the same windows would each replace the other's counts). ` +
+      `Nothing was written. Aggregate each source into its own database, or continue the same checkpoint.`,
+    "WriteConflict",
+  );
+}

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { makeTempDir } from "../test-fixtures/temp-dir.js";
 import { describeAggregateStore } from "../testing/describe-aggregate-store.js";
+import { CREATE_MIGRATIONS_TABLE, MIGRATIONS } from "./migrations.js";
 import { openAggregateStore } from "./open-aggregate-store.js";
 
 const dir = await makeTempDir();
@@ -52,7 +53,10 @@ describe("SqliteAggregateStore", () => {
       const row = db.prepare("SELECT typeof(window_end) AS t, window_end AS e, typeof(mean) AS f, mean AS m FROM window_aggregates").get() as { t: string; e: number; f: string; m: number };
       expect(row).toEqual({ t: "integer", e: 6000, f: "real", m: -0 });
       expect(Object.is(row.m, -0)).toBe(true);
-      expect(db.prepare("SELECT version, name FROM fleetscore_schema_migrations").all()).toEqual([{ version: 1, name: "window_aggregates and aggregator_checkpoints" }]);
+      expect(db.prepare("SELECT version, name FROM fleetscore_schema_migrations").all()).toEqual([
+        { version: 1, name: "window_aggregates and aggregator_checkpoints" },
+        { version: 2, name: "window_aggregates.checkpoint_name: the aggregation that wrote each window" },
+      ]);
     } finally {
       db.close();
     }
@@ -62,13 +66,33 @@ describe("SqliteAggregateStore", () => {
     const file = join(dir, "too-new.db");
     await (await openAggregateStore(`sqlite:${file}`)).close();
     const db = new Database(file);
-    db.prepare("INSERT INTO fleetscore_schema_migrations (version, name, applied_at) VALUES (2, 'from the future', '2030-01-01T00:00:00Z')").run();
+    db.prepare("INSERT INTO fleetscore_schema_migrations (version, name, applied_at) VALUES (3, 'from the future', '2030-01-01T00:00:00Z')").run();
     db.close();
     for (const migrate of [true, false]) {
       const err = await failure(openAggregateStore(`sqlite:${file}`, { migrate }));
       expect(err?.code).toBe("SchemaTooNew");
-      expect(err?.message).toContain("schema version 2, newer than this code knows (1)");
+      expect(err?.message).toContain("schema version 3, newer than this code knows (2)");
       expect(err?.message).toContain(file);
+    }
+  });
+
+  it("migration 2 gives the windows of a version-1 database its only checkpoint, so that aggregation continues and another conflicts", async () => {
+    const file = join(dir, "v1.db");
+    const db = new Database(file);
+    db.exec(CREATE_MIGRATIONS_TABLE.sqlite);
+    for (const statement of MIGRATIONS.find((m) => m.version === 1)!.statements.sqlite) db.exec(statement);
+    db.prepare("INSERT INTO fleetscore_schema_migrations (version, name, applied_at) VALUES (1, 'v1', '2026-01-01T00:00:00Z')").run();
+    db.prepare("INSERT INTO window_aggregates VALUES ('1', '1', 0, 5000, 2, 1.5, 1, 2, 0.7)").run();
+    db.prepare("INSERT INTO aggregator_checkpoints VALUES ('agg', 'csv:10:1', '{}', 0)").run();
+    db.close();
+    const store = await openAggregateStore(`sqlite:${file}`);
+    try {
+      expect(await store.schemaVersion()).toBe(2);
+      const window = { deviceId: "1", sensorId: "1", windowStartMs: 0, windowEndMs: 5000, count: 3, mean: 2, min: 1, max: 3, stddev: 1 };
+      expect((await failure(store.write([window], { checkpoint: { name: "other", position: "p", state: "s" } })))?.code).toBe("WriteConflict");
+      await store.write([window], { checkpoint: { name: "agg", position: "csv:20:2", state: "{}" } });
+    } finally {
+      await store.close();
     }
   });
 

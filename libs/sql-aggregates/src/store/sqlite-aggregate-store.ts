@@ -8,7 +8,7 @@ import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, Write
 import { describeLocation, formatAggregateStoreLocation, type SqliteLocation } from "./location.js";
 import { mapSqliteError, type SqlErrorContext } from "./map-sql-error.js";
 import { applyMigrationsSync, MIGRATIONS_TABLE, type SyncMigrationSession } from "./migrations.js";
-import { checkCheckpointName, checkRecord, keysetPages, planRead, planWrite, type ReadPlan } from "./records.js";
+import { checkCheckpointName, checkRecord, keysetPages, planRead, planWrite, writeConflict, type ReadPlan } from "./records.js";
 
 export interface OpenSqliteStoreOptions {
   readonly migrate: boolean;
@@ -20,10 +20,13 @@ type Db = BetterSqlite3.Database;
 type Row = [string, string, number, number, number, number, number, number, number];
 
 const COLUMNS = "device_id, sensor_id, window_start, window_end, count, mean, min, max, stddev";
-const UPSERT = `INSERT INTO window_aggregates (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+/** Updates a window only when this write's checkpoint wrote it (or nobody known did): 0 changes is a conflict. */
+const UPSERT = `INSERT INTO window_aggregates (${COLUMNS}, checkpoint_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (window_end, device_id, sensor_id) DO UPDATE SET
   window_start = excluded.window_start, count = excluded.count, mean = excluded.mean,
-  min = excluded.min, max = excluded.max, stddev = excluded.stddev`;
+  min = excluded.min, max = excluded.max, stddev = excluded.stddev, checkpoint_name = excluded.checkpoint_name
+WHERE window_aggregates.checkpoint_name IS NULL OR window_aggregates.checkpoint_name IS excluded.checkpoint_name`;
+const WRITER_OF = "SELECT checkpoint_name FROM window_aggregates WHERE window_end = ? AND device_id = ? AND sensor_id = ?";
 const UPSERT_CHECKPOINT = `INSERT INTO aggregator_checkpoints (name, position, state, updated_at) VALUES (?, ?, ?, ?)
 ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = excluded.updated_at`;
 /**
@@ -149,13 +152,18 @@ export class SqliteAggregateStore implements AggregateStore {
     try {
       const upsert = this.#statement(UPSERT);
       const upsertCheckpoint = this.#statement(UPSERT_CHECKPOINT);
+      const writer = checkpoint?.name ?? null;
       // Records are checked inside the transaction, one by one as they are written: an invalid one rolls
       // back everything before it, checkpoint included.
       const run = this.#db.transaction(() => {
         for (let i = 0; i < aggregates.length; i++) {
           const r = aggregates[i]!;
           checkRecord(r, i);
-          upsert.run(r.deviceId, r.sensorId, r.windowStartMs, r.windowEndMs, r.count, r.mean, r.min, r.max, r.stddev);
+          const { changes } = upsert.run(r.deviceId, r.sensorId, r.windowStartMs, r.windowEndMs, r.count, r.mean, r.min, r.max, r.stddev, writer);
+          if (changes === 0) {
+            const existing = (this.#statement(WRITER_OF).get(r.windowEndMs, r.deviceId, r.sensorId) as { checkpoint_name: string | null }).checkpoint_name;
+            throw writeConflict(this.#where, r, existing, checkpoint?.name);
+          }
         }
         if (checkpoint) upsertCheckpoint.run(checkpoint.name, checkpoint.position, checkpoint.state, Date.now());
       });

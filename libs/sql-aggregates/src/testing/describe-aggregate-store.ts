@@ -103,9 +103,9 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
   }
 
   describe(`AggregateStore conformance: ${name}`, () => {
-    it("applies the migrations on open (schema version 1) and reports a location without a password", async () => {
+    it("applies the migrations on open (schema version 2) and reports a location without a password", async () => {
       await withStore(async (store) => {
-        expect(await store.schemaVersion()).toBe(1);
+        expect(await store.schemaVersion()).toBe(2);
         expect(["sqlite", "postgres", "mssql"].includes(store.dialect), `dialect ${store.dialect}`).toBe(true);
         expect(typeof store.location).toBe("string");
         expect(/\/\/[^/@:]*:[^/@]*@/.test(store.location), `location ${store.location} holds no password`).toBe(false);
@@ -136,7 +136,7 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
         for (const migrate of [true, false]) {
           const again = await openStore(database, { migrate });
           try {
-            expect(await again.schemaVersion()).toBe(1);
+            expect(await again.schemaVersion()).toBe(2);
             expect(lines(await readAll(again))).toEqual(lines(sorted(records)));
             expect(await again.readCheckpoint("agg")).toEqual(checkpoint);
           } finally {
@@ -149,7 +149,7 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
         const database = newDatabase();
         const stores = await Promise.all([openStore(database), openStore(database), openStore(database)]);
         try {
-          for (const s of stores) expect(await s.schemaVersion()).toBe(1);
+          for (const s of stores) expect(await s.schemaVersion()).toBe(2);
           await stores[0]!.write(grid(10));
           expect((await readAll(stores[2]!)).length).toBe(10);
         } finally {
@@ -211,6 +211,33 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
         await store.write([v1, ...grid(6_000, BASE + 10_000_000), v2, v3]);
         const stored = (await readAll(store, { models: [{ deviceId: key.deviceId, sensorId: key.sensorId }], toMs: key.windowEndMs, fromMs: key.windowEndMs - 1 }))[0];
         expect(lines(stored ? [stored] : [])).toEqual(lines([v3]));
+      });
+    });
+
+    it("refuses a window another checkpoint wrote (WriteConflict naming both, nothing written); the same checkpoint's replay upserts", async () => {
+      await withStore(async (store) => {
+        const odd = { name: "odd", position: "1", state: "s" };
+        const even = { name: "even", position: "1", state: "s" };
+        const records = grid(3_000);
+        await store.write(records, { checkpoint: odd });
+        const before = lines(await readAll(store));
+        // The other aggregation's windows: new ones first (thousands, so batching stores see several
+        // batches), then one already written by "odd".
+        const others = [...grid(3_000, BASE + 40_000_000), { ...records[1_234]!, mean: 99 }];
+        const err = await failure(store.write(others, { checkpoint: even }));
+        expect(err?.code).toBe("WriteConflict");
+        expect(err?.message.includes('written by checkpoint "odd"; checkpoint "even" may not overwrite it'), err?.message).toBe(true);
+        expect(lines(await readAll(store))).toEqual(before);
+        expect(await store.readCheckpoint("even")).toBe(undefined);
+        // A write without a checkpoint may not overwrite "odd"'s windows either.
+        expect((await failure(store.write([{ ...records[0]!, mean: 7 }])))?.code).toBe("WriteConflict");
+        // A replay of the same checkpoint upserts.
+        const changed = records.slice(0, 10).map((r) => ({ ...r, mean: r.mean + 1 }));
+        await store.write(changed, { checkpoint: { ...odd, position: "2" } });
+        expect(lines(await readAll(store))).toEqual(lines(sorted([...changed, ...records.slice(10)])));
+        // Windows nobody else wrote are the other checkpoint's to write.
+        await store.write(grid(3_000, BASE + 40_000_000), { checkpoint: even });
+        expect((await readAll(store)).length).toBe(6_000);
       });
     });
 

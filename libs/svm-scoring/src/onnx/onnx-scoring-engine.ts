@@ -1,6 +1,7 @@
 import type { ModelArtifact } from "@fleetscore/contracts";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import { checkRows } from "../check-rows.js";
+import { checkArtifactAgrees } from "../check-artifact-agrees.js";
 import { decodeOnnxSvmModel, type OnnxSvmModel } from "../decode-onnx-svm-model.js";
 import type { LoadModelOptions, ScoreOptions, ScoringEngine, ScoringSession } from "../scoring-engine.js";
 import { ScoringError } from "../scoring-error.js";
@@ -40,6 +41,7 @@ export class OnnxScoringEngine implements ScoringEngine {
       );
     }
     const decoded = decodeOnnxSvmModel(model.onnx, modelId);
+    checkArtifactAgrees(model, decoded);
     let session: InferenceSession;
     try {
       session = await InferenceSession.create(model.onnx, SESSION_OPTIONS);

@@ -1,4 +1,5 @@
 import type { ModelArtifact } from "@fleetscore/contracts";
+import { checkArtifactAgrees } from "../check-artifact-agrees.js";
 import { checkRows } from "../check-rows.js";
 import { decodeOnnxSvmModel, type OnnxSvmModel } from "../decode-onnx-svm-model.js";
 import { decisionFunction, float64SvmModel, type Float64SvmModel } from "../float64-svm-model.js";
@@ -15,8 +16,9 @@ export class TsScoringEngine implements ScoringEngine {
   readonly name = "ts";
 
   /**
-   * @throws ScoringError `InvalidModel` / `UnsupportedModel` (see `decodeOnnxSvmModel`), or `InvalidModel`
-   *   when the artifact has neither parameters nor ONNX bytes; the signal's `AbortError` when aborted.
+   * @throws ScoringError `InvalidModel` / `UnsupportedModel` (see `decodeOnnxSvmModel`, also for the .onnx
+   *   beside float64 parameters), `ModelMismatch` (see `checkArtifactAgrees`), or `InvalidModel` when the
+   *   artifact has neither parameters nor ONNX bytes; the signal's `AbortError` when aborted.
    */
   async load(model: ModelArtifact, options: LoadModelOptions = {}): Promise<ScoringSession> {
     options.abortSignal?.throwIfAborted();
@@ -46,6 +48,8 @@ class TsScoringSession implements ScoringSession {
   static fromArtifact(artifact: ModelArtifact): TsScoringSession {
     const { modelId } = artifact;
     if (artifact.params) {
+      // The .onnx is not scored here, but it must be sound and the same model (its sha256 is in the manifest).
+      checkArtifactAgrees(artifact, artifact.onnx && decodeOnnxSvmModel(artifact.onnx, modelId));
       return new TsScoringSession(modelId, { parameters: "float64-json", model: float64SvmModel(artifact.params, modelId) });
     }
     if (artifact.onnx) {

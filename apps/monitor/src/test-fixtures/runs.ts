@@ -1,0 +1,75 @@
+import { spawn } from "node:child_process";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { RunManifest } from "@fleetscore/contracts";
+import type { ProcessIo } from "@fleetscore/cli-support";
+import { runCli } from "../cli.js";
+
+export const SHARED_FIXTURES = resolve(import.meta.dirname, "../../../../../shared/fixtures");
+export const REFERENCE_DATA = join(SHARED_FIXTURES, "reference/sensor_data.csv");
+export const REFERENCE_MODELS = join(SHARED_FIXTURES, "reference/models");
+/** The real scorer CLI: `nx run monitor:test` builds it first. */
+export const SCORER_MAIN = resolve(import.meta.dirname, "../../../scorer/dist/main.js");
+
+export interface Result {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built scorer; its stderr (JSON-line logs) also goes to `logFile` when given, as a user would save it. */
+export function runScorer(args: readonly string[], options: { env?: NodeJS.ProcessEnv; logFile?: string } = {}): Promise<Result> {
+  return new Promise((done, reject) => {
+    const child = spawn(process.execPath, [SCORER_MAIN, ...args], {
+      env: { PATH: process.env["PATH"], FLEETSCORE_LOG_LEVEL: "info", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", async (code) => {
+      if (options.logFile) await writeFile(options.logFile, stderr);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A copy of the reference models with model 1_4 corrupt (its .onnx garbage, no float64 .json): it fails to load. */
+export async function modelsWithOneCorrupt(dir: string): Promise<string> {
+  const models = join(dir, "models-corrupt");
+  await cp(REFERENCE_MODELS, models, { recursive: true });
+  await writeFile(join(models, "model_1_4.onnx"), "not an onnx model");
+  await rm(join(models, "model_1_4.json"), { force: true });
+  return models;
+}
+
+/** Runs the monitor CLI in-process, capturing its output. */
+export async function monitor(argv: readonly string[], options: { env?: NodeJS.ProcessEnv; tty?: boolean; signal?: AbortSignal; onStdout?: (s: string) => void } = {}): Promise<Result> {
+  let stdout = "";
+  let stderr = "";
+  const io: ProcessIo = {
+    stdout: {
+      write: (s: string) => {
+        stdout += s;
+        options.onStdout?.(s);
+        return true;
+      },
+    },
+    stderr: Object.assign({ write: (s: string) => ((stderr += s), true) }, options.tty ? { isTTY: true, columns: 120 } : {}),
+    env: { ...options.env },
+    abortSignal: options.signal ?? new AbortController().signal,
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+export async function readManifest(out: string, runId: string, name = "_manifest.json"): Promise<RunManifest> {
+  return JSON.parse(await readFile(join(out, runId, name), "utf8")) as RunManifest;
+}
+
+export function makeTempDir(prefix = "fleetscore-monitor-"): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}

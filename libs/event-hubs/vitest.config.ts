@@ -1,0 +1,4 @@
+import { defineProjectConfig } from "../../vitest.config.base.js";
+
+// Azurite (blob service, in memory, port 0) runs once for the whole project, for the Blob checkpoints.
+export default defineProjectConfig(import.meta.dirname, { globalSetup: ["src/test-fixtures/azurite-global-setup.ts"] });

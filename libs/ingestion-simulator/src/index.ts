@@ -1,0 +1,13 @@
+export { generateReadings, faultLabels, FAULT_KINDS } from "./generate-readings.js";
+export type { GenerateReadingsOptions, SimulatedEvent, FaultKind, FaultRates, FaultLabel } from "./generate-readings.js";
+export { defaultProfile, profileSpread, sampleProfile, PROFILE_KINDS } from "./sensor-profile.js";
+export type { SensorProfile } from "./sensor-profile.js";
+export { fitProfilesFromCsv, compareIds } from "./fit-profiles.js";
+export type { FittedProfile, FitProfilesOptions } from "./fit-profiles.js";
+export { runSimulation, SimulationClock } from "./run-simulation.js";
+export type { RunSimulationOptions, SimulationProgress, SimulationSummary } from "./run-simulation.js";
+export { LabelsCsvWriter, formatLabelRow, LABELS_CSV_HEADER } from "./labels-csv.js";
+export { createSeededRandom } from "./random.js";
+export type { SeededRandom } from "./random.js";
+export { SimulationError, isSimulationError } from "./simulation-error.js";
+export type { SimulationErrorCode } from "./simulation-error.js";

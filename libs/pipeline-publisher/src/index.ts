@@ -1,0 +1,15 @@
+export { AML_API_VERSION, armPath, resourceId, workspaceId } from "./plan/arm-request.js";
+export type { ArmRequest, ArmResourceKind, WorkspaceRef } from "./plan/arm-request.js";
+export type { AzureSpec, ComputeIdentitySpec, PipelineSpec, PublishSpec, TriggerSpec, TriggerWindow } from "./plan/publish-spec.js";
+export { buildDeployPlan, buildTriggerRequest, disabledSchedule, scheduleName } from "./plan/deploy-plan.js";
+export type { DeployPlan } from "./plan/deploy-plan.js";
+export { SCHEDULE_TRIGGER_TIME } from "./plan/pipeline-job.js";
+export { scheduleTrigger, windowsTimeZone } from "./plan/schedule-trigger.js";
+export { containsDesired } from "./plan/body-equality.js";
+export { AzureSection } from "./config/azure-section.js";
+export { loadPublisherConfig, parsePublisherConfig, PublisherConfig } from "./config/publisher-config.js";
+export { toPublishSpec } from "./config/publish-spec-from-config.js";
+export { PipelinePublisherClient } from "./aml/pipeline-publisher-client.js";
+export type { DeployAction, DeployOptions, DeployStep, JobSummary, PipelinePublisherClientOptions, ScheduleSummary } from "./aml/pipeline-publisher-client.js";
+export { isPublisherError, PublisherError } from "./publisher-error.js";
+export type { PublisherErrorCode, PublisherErrorOptions } from "./publisher-error.js";

@@ -1,0 +1,13 @@
+export { importSklearnModels } from "./import-sklearn-models.js";
+export type { ConvertedModel, ImportSklearnModelsOptions, ImportSummary, RefusedModel, SkippedFile } from "./import-sklearn-models.js";
+export { DEFAULT_MAX_MODEL_BYTES, importSklearnModel } from "./import-sklearn-model.js";
+export type { ImportSklearnModelOptions } from "./import-sklearn-model.js";
+export type { ImportedEstimator, SklearnModelParams } from "./sklearn-model-params.js";
+export { SklearnImportError, isSklearnImportError } from "./sklearn-import-error.js";
+export type { SklearnImportErrorCode } from "./sklearn-import-error.js";
+export { readPickle } from "./pickle/read-pickle.js";
+export type { GlobalRefusal, ReadPickleOptions, ReadPickleResult } from "./pickle/read-pickle.js";
+export { sklearnGlobals } from "./pickle/sklearn-globals.js";
+export type { EstimatorClass } from "./pickle/sklearn-globals.js";
+export { isPickleGlobal, isPickleObject, isPickleTuple } from "./pickle/pickle-values.js";
+export type { PickleContext, PickleGlobal, PickleObject, PickleTuple, PickleValue } from "./pickle/pickle-values.js";
