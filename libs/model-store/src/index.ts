@@ -2,7 +2,6 @@ export type { ModelStore, ModelEntry, ListModelsOptions, GetModelOptions } from 
 export { ModelStoreError, isModelStoreError } from "./model-store-error.js";
 export type { ModelStoreErrorCode } from "./model-store-error.js";
 export { FolderModelStore, compareKeys } from "./folder-model-store.js";
-export { mapWithConcurrency } from "./map-with-concurrency.js";
 export type { CreateFolderModelStoreOptions } from "./folder-model-store.js";
 export { parseModelParams } from "./parse-model-params.js";
 export { sha256Hex } from "./sha256.js";
