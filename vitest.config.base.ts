@@ -20,8 +20,10 @@ export function defineProjectConfig(projectDir: string, overrides: ViteUserConfi
       name: projectName,
       include: ["src/**/*.test.ts"],
       environment: "node",
-      testTimeout: 30_000,
-      hookTimeout: 60_000,
+      // A last guard, not a speed check: tests wait on events and states, and CLI-driven tests spawn several
+      // processes, which on a busy 2-core machine can take far longer than on a quiet one.
+      testTimeout: 120_000,
+      hookTimeout: 180_000,
       reporters: reportDir
         ? ["default", ["json", { outputFile: resolve(reportDir, `${projectName}.json`) }]]
         : ["default"],

@@ -1,6 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { chmod, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DockerExecutor, openRunStore, parseSchedulerConfig, Scheduler } from "./index.js";
 import { makeTempDir, REFERENCE_DATA, REFERENCE_MODELS } from "./test-fixtures/wrappers.js";
 
@@ -12,6 +13,16 @@ import { makeTempDir, REFERENCE_DATA, REFERENCE_MODELS } from "./test-fixtures/w
 const DOCKER_HOST = process.env["FLEETSCORE_DOCKER_HOST"];
 
 describe.skipIf(!DOCKER_HOST)("docker executor (skipped: FLEETSCORE_DOCKER_HOST is not set, no Docker daemon to run the scorer image on)", () => {
+  // The scorer's own image test builds the image too, but Nx may run this project first: build it when missing
+  // (the scorer is built before these tests; the build needs no network).
+  beforeAll(() => {
+    const env = { ...process.env, DOCKER_HOST: DOCKER_HOST! };
+    const root = new URL("../../../", import.meta.url).pathname;
+    if (spawnSync("docker", ["image", "inspect", "fleetscore/scorer:latest"], { env, stdio: "ignore" }).status === 0) return;
+    const build = spawnSync(process.execPath, ["tools/docker/build-scorer-image.mjs", "--network", "none"], { cwd: root, env, encoding: "utf8" });
+    expect(build.status, `${build.stdout}\n${build.stderr}`).toBe(0);
+  }, 600_000);
+
   it("runs each shard in the scorer image with --network none and writes the 15 prediction files", async () => {
     const dir = await makeTempDir("fleetscore-docker-exec-");
     await chmod(dir, 0o777);
