@@ -13,7 +13,10 @@ const Duration = z.string().transform((text, ctx) => {
 });
 
 const Common = z.object({
-  out: z.string().min(1),
+  /** Optional with `config` when its pipelines share one output. */
+  out: z.string().min(1).optional(),
+  /** A scheduler (or publisher) config: its run store, and Azure ML job status when it has an `azure` section. */
+  config: z.string().min(1).optional(),
   staleAfter: Duration.default(15 * 60_000),
 });
 

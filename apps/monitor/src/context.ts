@@ -1,6 +1,8 @@
+import { access } from "node:fs/promises";
 import { UsageError } from "@fleetscore/cli-support";
-import { isLogMonitorError, openRunReader, readRunLogs, type RunLogs, type RunReader, type RunSummary } from "@fleetscore/log-monitor";
+import { isLogMonitorError, openRunReader, readRunLogs, type RunLogs, type RunReader, type RunSource, type RunSummary } from "@fleetscore/log-monitor";
 import type { Config } from "./config.js";
+import { openConfiguredSources, StoreBackedRunReader, type AzureDeps, type ConfiguredSources } from "./sources/open-sources.js";
 
 export interface MonitorContext {
   readonly stdout: { write(text: string): unknown };
@@ -8,6 +10,44 @@ export interface MonitorContext {
   readonly env: NodeJS.ProcessEnv;
   readonly abortSignal: AbortSignal;
   readonly config: Config;
+  readonly azure?: AzureDeps;
+}
+
+/** Where a command reads runs: the output location, plus the `--config`'s run store and Azure ML when given. */
+export interface RunAccess {
+  readonly reader: RunReader;
+  readonly sources: readonly RunSource[];
+  /** `--logs`, else the shard log files the run store names for the run (those that exist). */
+  logPaths(runId: string, given: readonly string[]): Promise<readonly string[]>;
+  close(): Promise<void>;
+}
+
+const isConfigError = (e: unknown): e is Error & { code: string } =>
+  e instanceof Error && ["SchedulingError", "PublisherError"].includes(e.name) && ["InvalidConfig", "RunStoreUnavailable"].includes((e as { code?: string }).code ?? "");
+
+export async function openRunAccess(args: { readonly out?: string | undefined; readonly config?: string | undefined }, ctx: MonitorContext): Promise<RunAccess> {
+  let configured: ConfiguredSources | undefined;
+  try {
+    configured = args.config ? await openConfiguredSources(args.config, ctx.env, ctx.azure) : undefined;
+  } catch (e) {
+    throw isConfigError(e) ? new UsageError(e.message, { cause: e }) : e;
+  }
+  try {
+    const out = args.out ?? configured?.out;
+    if (!out) throw new UsageError(args.config ? `--out is required: the pipelines of ${args.config} write to different outputs` : "--out <location> (or --config <file>) is required");
+    const files = await openReader(out, ctx);
+    const reader = configured ? new StoreBackedRunReader(files, configured.scheduler) : files;
+    const existing = async (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+    const logPaths = async (runId: string, given: readonly string[]): Promise<readonly string[]> => {
+      if (given.length > 0 || !configured) return given;
+      const stored = await configured.scheduler.logPaths(runId, { abortSignal: ctx.abortSignal });
+      return (await Promise.all(stored.map(async (p) => ((await existing(p)) ? [p] : [])))).flat();
+    };
+    return { reader, sources: configured?.sources ?? [], logPaths, close: async () => configured?.close() };
+  } catch (e) {
+    await configured?.close();
+    throw e;
+  }
 }
 
 /** The monitor's input errors (no such location, run, labels) are usage errors: exit 2 with the message. */

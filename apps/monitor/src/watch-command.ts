@@ -1,7 +1,7 @@
 import cliProgress from "cli-progress";
 import { formatRunDetails, watchRun, type RunSummary } from "@fleetscore/log-monitor";
 import type { WatchArgs } from "./args.js";
-import { asUsageErrors, exportIfConfigured, openReader, readLogs, type MonitorContext } from "./context.js";
+import { asUsageErrors, exportIfConfigured, openRunAccess, readLogs, type MonitorContext } from "./context.js";
 import { exitCodeForStatus, type ExitCode } from "./exit-codes.js";
 
 /** One JSON line per change: what a log shipper or a script follows when stderr is not a terminal. */
@@ -24,7 +24,7 @@ function barPosition(s: RunSummary): { value: number; total: number; unit: strin
  * run's details at the end; otherwise one JSON line per change on stdout. Exit code as `show`.
  */
 export async function runWatchCommand(args: WatchArgs, ctx: MonitorContext): Promise<ExitCode> {
-  const reader = await openReader(args.out, ctx);
+  const access = await openRunAccess(args, ctx);
   const tty = ctx.stderr.isTTY === true;
   const bar = tty
     ? new cliProgress.SingleBar(
@@ -39,11 +39,12 @@ export async function runWatchCommand(args: WatchArgs, ctx: MonitorContext): Pro
     : undefined;
   let last: RunSummary | undefined;
   try {
-    const updates = watchRun(reader, args.runId, {
+    const updates = watchRun(access.reader, args.runId, {
       intervalInMs: args.interval,
       staleAfterInMs: args.staleAfter,
       abortSignal: ctx.abortSignal,
-      readLogs: () => readLogs(args.logs, args.runId, ctx),
+      sources: access.sources,
+      readLogs: async () => readLogs(await access.logPaths(args.runId, args.logs), args.runId, ctx),
     });
     await asUsageErrors(async () => {
       for await (const s of updates) {
@@ -60,6 +61,7 @@ export async function runWatchCommand(args: WatchArgs, ctx: MonitorContext): Pro
     });
   } finally {
     bar?.stop();
+    await access.close();
   }
   if (tty) ctx.stdout.write(formatRunDetails(last!));
   await exportIfConfigured(last!, ctx);

@@ -9,7 +9,7 @@ export { containsDesired } from "./plan/body-equality.js";
 export { AzureSection } from "./config/azure-section.js";
 export { loadPublisherConfig, parsePublisherConfig, PublisherConfig } from "./config/publisher-config.js";
 export { toPublishSpec } from "./config/publish-spec-from-config.js";
-export { PipelinePublisherClient } from "./aml/pipeline-publisher-client.js";
+export { defaultAzureCredential, PipelinePublisherClient } from "./aml/pipeline-publisher-client.js";
 export type { DeployAction, DeployOptions, DeployStep, JobSummary, PipelinePublisherClientOptions, ScheduleSummary } from "./aml/pipeline-publisher-client.js";
 export { isPublisherError, PublisherError } from "./publisher-error.js";
 export type { PublisherErrorCode, PublisherErrorOptions } from "./publisher-error.js";

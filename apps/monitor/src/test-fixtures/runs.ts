@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import type { RunManifest } from "@fleetscore/contracts";
 import type { ProcessIo } from "@fleetscore/cli-support";
 import { runCli } from "../cli.js";
+import type { AzureDeps } from "../sources/open-sources.js";
 
 export const SHARED_FIXTURES = resolve(import.meta.dirname, "../../../../../shared/fixtures");
 export const REFERENCE_DATA = join(SHARED_FIXTURES, "reference/sensor_data.csv");
@@ -47,7 +48,11 @@ export async function modelsWithOneCorrupt(dir: string): Promise<string> {
 }
 
 /** Runs the monitor CLI in-process, capturing its output. */
-export async function monitor(argv: readonly string[], options: { env?: NodeJS.ProcessEnv; tty?: boolean; signal?: AbortSignal; onStdout?: (s: string) => void } = {}): Promise<Result> {
+export async function monitor(
+  argv: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; tty?: boolean; signal?: AbortSignal; onStdout?: (s: string) => void } = {},
+  azure: AzureDeps = {},
+): Promise<Result> {
   let stdout = "";
   let stderr = "";
   const io: ProcessIo = {
@@ -62,7 +67,7 @@ export async function monitor(argv: readonly string[], options: { env?: NodeJS.P
     env: { ...options.env },
     abortSignal: options.signal ?? new AbortController().signal,
   };
-  const code = await runCli(argv, io);
+  const code = await runCli(argv, io, azure);
   return { code, stdout, stderr };
 }
 

@@ -1,5 +1,5 @@
 import { AzureMachineLearningWorkspaces, type JobBase, type Schedule } from "@azure/arm-machinelearning";
-import type { TokenCredential } from "@azure/identity";
+import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import type { OperationOptions } from "@fleetscore/contracts";
 import { logger } from "../log.js";
 import { resourceId, type ArmRequest, type WorkspaceRef } from "../plan/arm-request.js";
@@ -25,8 +25,21 @@ export interface DeployOptions extends OperationOptions {
   readonly onStep?: (step: DeployStep) => void;
 }
 
-export interface JobSummary { readonly name: string; readonly displayName?: string; readonly status: string; readonly experimentName?: string; readonly createdAt?: Date }
+export interface JobSummary {
+  readonly name: string;
+  readonly displayName?: string;
+  readonly status: string;
+  readonly experimentName?: string;
+  readonly createdAt?: Date;
+  /** A step of a pipeline job: the pipeline job's name (Azure ML's `azureml.pipelinerunid` property). */
+  readonly parentJobName?: string;
+}
 export interface ScheduleSummary { readonly name: string; readonly enabled: boolean; readonly provisioningState?: string; readonly trigger: unknown }
+
+/** The credential the publisher uses by default: DefaultAzureCredential (environment, managed identity, Azure CLI). */
+export function defaultAzureCredential(): TokenCredential {
+  return new DefaultAzureCredential();
+}
 
 /** Publishes plans to one Azure ML workspace through @azure/arm-machinelearning: reads first, writes only what differs. */
 export class PipelinePublisherClient {
@@ -108,7 +121,8 @@ export class PipelinePublisherClient {
       for await (const job of this.#client.jobs.list(this.workspace.resourceGroup, this.workspace.workspace, { ...options }) as AsyncIterable<JobBase>) {
         const p = job.properties;
         if (experimentName !== undefined && p.experimentName !== experimentName) continue;
-        yield { name: job.name ?? "", status: p.status ?? "Unknown", ...(p.displayName && { displayName: p.displayName }), ...(p.experimentName && { experimentName: p.experimentName }), ...(job.systemData?.createdAt && { createdAt: job.systemData.createdAt }) };
+        const parent = p.properties?.["azureml.pipelinerunid"];
+        yield { name: job.name ?? "", status: p.status ?? "Unknown", ...(parent && { parentJobName: parent }), ...(p.displayName && { displayName: p.displayName }), ...(p.experimentName && { experimentName: p.experimentName }), ...(job.systemData?.createdAt && { createdAt: job.systemData.createdAt }) };
       }
     } catch (e) {
       throw toPublisherError(e, "GET", path);
