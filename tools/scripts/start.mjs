@@ -49,10 +49,10 @@ const FIRST_HOUR_MS = Date.parse("2018-08-29T04:00:00Z");
 const LATE_BY_MS = 60_000;
 const faults = ["--anomaly-rate", "0.01", "--late-rate", "0.001", "--late-by", `${LATE_BY_MS / 1000}s`, "--duplicate-rate", "0.001", "--malformed-rate", "0.0005"];
 
-const run = (cmd, args) => {
+const run = (cmd, args, echo = true) => {
   const started = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
-  process.stdout.write(r.stdout ?? "");
+  if (echo) process.stdout.write(r.stdout ?? "");
   return { code: r.status ?? 1, stdout: r.stdout ?? "", seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 };
 const runId = (ms) => `reference-${new Date(ms).toISOString().replace(/[-:]/g, "").replace(/00\.000Z$/, "Z")}`;
@@ -124,7 +124,7 @@ if (build.code !== 0 || !outputs.every((f) => existsSync(join(root, f)))) fail(`
 mkdirSync(join(outDir, "labels"), { recursive: true });
 const config = await schedulerConfig();
 
-const listed = run(process.execPath, [main("scheduler"), "runs", "--config", config, "--last", "100000"]);
+const listed = run(process.execPath, [main("scheduler"), "runs", "--config", config, "--last", "100000"], false);
 if (listed.code !== 0) fail("reading the run store failed", listed.code);
 const finished = new Set([...listed.stdout.matchAll(/^(reference-\S+)\s+(succeeded|partial|failed)\b/gm)].map((m) => m[1]));
 const last = await lastSimulatedHour();
