@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 
 // `npm start`'s whole pipeline (simulator -> local event log -> aggregator -> SQLite -> scheduled reference
 // pipeline, 2 shards) on a temp out dir, twice. The test target builds the apps it runs (package.json).
@@ -29,8 +29,12 @@ function start(out: string) {
 }
 
 describe("npm start (tools/scripts/start.mjs)", () => {
+  const dirs: string[] = [];
+  afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
   it("simulates, aggregates and scores an hour; a second start continues with the next hour and doubles nothing", { timeout: 900_000 }, async () => {
     const out = await mkdtemp(join(tmpdir(), "npm-start-"));
+    dirs.push(out);
     const first = start(out);
     expect(first.runId).toBe("reference-20180829T0500Z");
     expect(first.read).toBe(first.sent - first.deadLettered);
