@@ -4,6 +4,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { EventHubsCheckpoints } from "./index.js";
 import { describeEventHubs } from "./testing/index.js";
 
+// Provided by libs/storage's Azurite global setup (see vitest.config.ts).
+declare module "vitest" {
+  export interface ProvidedContext {
+    azuriteAccountUrl: string;
+    azuriteConnectionString: string;
+  }
+}
+
 let peer: EventHubsPeer;
 beforeAll(async () => {
   peer = await EventHubsPeer.start({ partitionCount: 4, hubName: "readings" });

@@ -1,4 +1,4 @@
-// What the Azurite global setup (libs/event-hubs/src/test-fixtures/azurite-global-setup.ts) provides to tests.
+// What the Azurite global setup (libs/storage/src/test-fixtures/azurite-global-setup.ts) provides to tests.
 declare module "vitest" {
   export interface ProvidedContext {
     /** `http://127.0.0.1:<port>/devstoreaccount1` */
