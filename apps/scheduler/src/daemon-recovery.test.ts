@@ -47,8 +47,19 @@ async function predictions(out: string): Promise<Map<string, string>> {
   return new Map(await Promise.all(names.map(async (n) => [n, await readFile(join(out, n), "utf8")] as const)));
 }
 
-async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 50));
+/**
+ * Polls `show` until `done` matches what it prints. A run that fails ends the wait at once, and a wait that
+ * outlasts `giveUpInMs` (well inside the test's timeout) fails with the last output, so a stuck run says where.
+ */
+async function untilShown(config: string, env: NodeJS.ProcessEnv, done: RegExp, giveUpInMs = 240_000): Promise<string> {
+  const deadline = Date.now() + giveUpInMs;
+  for (;;) {
+    const shown = cli(["show", "--config", config, RUN_ID], env).stdout;
+    if (done.test(shown)) return shown;
+    if (/: (failed|partial)\n/.test(shown)) throw new Error(`the run ended without ${done}:\n${shown}`);
+    if (Date.now() > deadline) throw new Error(`still no ${done} after ${giveUpInMs} ms; last shown:\n${shown}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 describe("the daemon", () => {
@@ -60,7 +71,7 @@ describe("the daemon", () => {
 
     // Shard 1 waits at the gate, so the run is held mid-way: shard 0 done, shard 1 running.
     const daemon = spawn(process.execPath, [MAIN, "start", "--config", config], { env: { ...process.env, ...env }, detached: true, stdio: "ignore" });
-    await until(() => cli(["show", "--config", config, RUN_ID], env).stdout.includes("0/2 succeeded"));
+    await untilShown(config, env, /0\/2 succeeded/);
     expect(cli(["show", "--config", config, RUN_ID], env).stdout).toMatch(/: running\n[\s\S]*1\/2 running/);
     // The whole process group: the daemon and its shard processes die at once, as in a machine crash.
     process.kill(-daemon.pid!, "SIGKILL");
@@ -68,7 +79,7 @@ describe("the daemon", () => {
 
     await writeFile(gate, "");
     const restarted = spawn(process.execPath, [MAIN, "start", "--config", config], { env: { ...process.env, ...env }, stdio: "ignore" });
-    await until(() => /: succeeded\n/.test(cli(["show", "--config", config, RUN_ID], env).stdout));
+    await untilShown(config, env, /: succeeded\n/);
     restarted.kill("SIGTERM");
     expect(await new Promise((r) => restarted.once("exit", r))).toBe(0);
     const shown = cli(["show", "--config", config, RUN_ID], env).stdout;

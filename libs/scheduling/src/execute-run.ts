@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Clock, Limiter } from "./clock.js";
 import type { PipelineConfig, SchedulerConfig } from "./config.js";
 import type { ShardExecutor } from "./executor.js";
+import { stopLeftoverProcess } from "./leftover-process.js";
 import { logger } from "./log.js";
 import { lastLogError, readRunManifest } from "./run-files.js";
 import type { RunRecord, RunStore, ShardRecord } from "./run-store.js";
@@ -23,28 +24,11 @@ const SHARD_DONE = new Set<ShardRecord["status"]>(["succeeded", "partial", "fail
 export const shardLogPath = (logDir: string, runId: string, index: number | "finalize", count = 0): string =>
   join(logDir, runId, index === "finalize" ? "finalize.log" : `shard-${index}-of-${count}.log`);
 
-/** Stops a process a crashed scheduler left running for this shard, so two attempts never write at once. */
-async function stopLeftover(pid: number | undefined): Promise<void> {
-  if (pid === undefined) return;
-  const alive = (): boolean => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!alive()) return;
-  logger.warning("stopping a shard process left by a crashed scheduler", { pid });
-  process.kill(pid, "SIGKILL");
-  while (alive()) await new Promise((r) => setTimeout(r, 50));
-}
-
 async function runShard(ctx: RunContext, pipeline: PipelineConfig, run: RunRecord, shard: ShardRecord): Promise<void> {
   const executor = ctx.executorFor(pipeline);
   const logPath = shardLogPath(ctx.config.logDir, run.runId, shard.index, shard.count);
   const log = { runId: run.runId, shard: shard.index };
-  if (shard.status === "running") await stopLeftover(shard.pid);
+  if (shard.status === "running") await stopLeftoverProcess(shard.pid, run.runId);
   for (let attempts = shard.attempts; ; ) {
     if (ctx.drainSignal?.aborted) return;
     attempts++;
