@@ -25,13 +25,19 @@ export interface ReadAggregatesOptions extends OperationOptions {
   readonly toMs: number;
   /** Only these models (device x sensor). Default: all. */
   readonly models?: readonly ModelKey[];
+  /**
+   * Only windows of this size (end - start, ms). Default: the database's only size; a database holding
+   * several is refused (`AmbiguousWindowSize`), as windows of different sizes do not mix.
+   */
+  readonly windowMs?: number;
   /** Rows fetched per query (keyset pages). Default 10,000. */
   readonly pageSize?: number;
 }
 
 /**
  * Window aggregates in a SQL database: SQLite (the embedded default), PostgreSQL or Azure SQL / SQL
- * Server. Writes are idempotent upserts on (deviceId, sensorId, windowEnd).
+ * Server. Writes are idempotent upserts on (deviceId, sensorId, windowStart, windowEnd): windows of
+ * different sizes are kept apart.
  */
 export interface AggregateStore {
   readonly dialect: SqlDialect;
@@ -45,6 +51,8 @@ export interface AggregateStore {
    * memory does not grow with the table.
    */
   read(options: ReadAggregatesOptions): AsyncIterable<readonly WindowAggregateRecord[]>;
+  /** The window sizes (ms) the database holds, smallest first. */
+  windowSizes(options?: OperationOptions): Promise<number[]>;
   /** Version of the newest migration applied. */
   schemaVersion(options?: OperationOptions): Promise<number>;
   close(): Promise<void>;

@@ -7,7 +7,7 @@ import { describeLocation, formatAggregateStoreLocation, type PostgresLocation }
 import { logger } from "./log.js";
 import { mapPostgresError } from "./map-sql-error.js";
 import { applyMigrations, MIGRATIONS_TABLE, type MigrationSession } from "./migrations.js";
-import { checkCheckpointName, checkRecord, lastOfEachKey, keysetPages, planRead, planWrite, writeConflict, type ReadPlan } from "./records.js";
+import { checkCheckpointName, checkRecord, lastOfEachKey, keysetPages, planRead, planWrite, windowSizesOf, writeConflict, type ReadPlan } from "./records.js";
 
 export interface OpenPostgresStoreOptions extends OperationOptions {
   readonly migrate: boolean;
@@ -41,20 +41,24 @@ SELECT device_id, sensor_id,
   count, mean, min, max, stddev, $10::text
 FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int4[], $6::float8[], $7::float8[], $8::float8[], $9::float8[])
   AS u(device_id, sensor_id, start_ms, end_ms, count, mean, min, max, stddev)
-ON CONFLICT (device_id, sensor_id, window_end) DO UPDATE SET
-  window_start = EXCLUDED.window_start, count = EXCLUDED.count, mean = EXCLUDED.mean,
+ON CONFLICT (device_id, sensor_id, window_end, window_start) DO UPDATE SET
+  count = EXCLUDED.count, mean = EXCLUDED.mean,
   min = EXCLUDED.min, max = EXCLUDED.max, stddev = EXCLUDED.stddev, checkpoint_name = EXCLUDED.checkpoint_name
 WHERE t.checkpoint_name IS NULL OR t.checkpoint_name IS NOT DISTINCT FROM EXCLUDED.checkpoint_name`;
 
 /**
  * After POSTGRES_UPSERT wrote fewer rows than it was given (in the same transaction): one window of the
- * batch ($1 devices, $2 sensors, $4 end ms, as in the upsert) that another checkpoint ($10) wrote.
+ * batch ($1 devices, $2 sensors, $3 start ms, $4 end ms, as in the upsert) that another checkpoint ($5) wrote.
  */
-const POSTGRES_FIND_CONFLICT = `SELECT u.device_id, u.sensor_id, u.end_ms::float8, t.checkpoint_name
-FROM unnest($1::text[], $2::text[], $3::int8[]) AS u(device_id, sensor_id, end_ms)
+const POSTGRES_FIND_CONFLICT = `SELECT u.device_id, u.sensor_id, u.start_ms::float8, u.end_ms::float8, t.checkpoint_name
+FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[]) AS u(device_id, sensor_id, start_ms, end_ms)
 JOIN window_aggregates t ON t.device_id = u.device_id AND t.sensor_id = u.sensor_id
   AND t.window_end = to_timestamp(u.end_ms / 1000) + (u.end_ms % 1000) * interval '1 millisecond'
-WHERE t.checkpoint_name IS DISTINCT FROM $4::text LIMIT 1`;
+  AND t.window_start = to_timestamp(u.start_ms / 1000) + (u.start_ms % 1000) * interval '1 millisecond'
+WHERE t.checkpoint_name IS DISTINCT FROM $5::text LIMIT 1`;
+
+/** Registers the window sizes ($1, ms) a write brings. */
+const ADD_WINDOW_SIZES = `INSERT INTO window_sizes (window_ms) SELECT unnest($1::int8[]) ON CONFLICT DO NOTHING`;
 
 const UPSERT_CHECKPOINT = `INSERT INTO aggregator_checkpoints (name, position, state, updated_at) VALUES ($1, $2, $3, now())
 ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`;
@@ -72,12 +76,13 @@ const SELECT_COLUMNS = `device_id, sensor_id, round(extract(epoch FROM window_st
  * text arrays unnested into a set PostgreSQL hashes once: any number of models, one query shape.
  */
 export function postgresSelectPage(first: boolean, filtered: boolean): string {
-  // $1 window end (first: the lower bound), $2 upper bound, $3 page size, then the last key's device and
-  // sensor (next pages), then the models' devices and sensors (filtered).
-  const start = first ? "window_end >= $1::timestamptz" : "(window_end, device_id, sensor_id) > ($1::timestamptz, $4::text, $5::text)";
-  const models = filtered ? `AND (device_id, sensor_id) IN (SELECT * FROM unnest($${first ? 4 : 6}::text[], $${first ? 5 : 7}::text[]))` : "";
+  // $1 window end (first: the lower bound), $2 upper bound, $3 page size, $4 window size (ms), then the
+  // last key's device and sensor (next pages), then the models' devices and sensors (filtered). Within one
+  // window size, (window_end, device_id, sensor_id) is unique.
+  const start = first ? "window_end >= $1::timestamptz" : "(window_end, device_id, sensor_id) > ($1::timestamptz, $5::text, $6::text)";
+  const models = filtered ? `AND (device_id, sensor_id) IN (SELECT * FROM unnest($${first ? 5 : 7}::text[], $${first ? 6 : 8}::text[]))` : "";
   return `SELECT ${SELECT_COLUMNS} FROM window_aggregates
-WHERE ${start} AND window_end <= $2::timestamptz ${models}
+WHERE ${start} AND window_end <= $2::timestamptz AND window_start = window_end - $4::int8 * interval '1 millisecond' ${models}
 ORDER BY window_end, device_id, sensor_id LIMIT $3`;
 }
 
@@ -294,10 +299,14 @@ export class PostgresAggregateStore implements AggregateStore {
         const query: QueryConfig = { name: "fleetscore_upsert_aggregates", text: POSTGRES_UPSERT, values: [...values, writer] };
         const result = await client.query(query);
         if ((result.rowCount ?? 0) < batch.length) {
-          const found = await client.query<[string, string, number, string | null]>({ text: POSTGRES_FIND_CONFLICT, values: [values[0], values[1], values[3], writer], rowMode: "array" });
-          const [deviceId, sensorId, windowEndMs, existing] = found.rows[0] ?? [batch[0]!.deviceId, batch[0]!.sensorId, batch[0]!.windowEndMs, null];
-          throw writeConflict(this.#where, { deviceId, sensorId, windowEndMs }, existing, checkpoint?.name);
+          const found = await client.query<[string, string, number, number, string | null]>({ text: POSTGRES_FIND_CONFLICT, values: [values[0], values[1], values[2], values[3], writer], rowMode: "array" });
+          const first = batch[0]!;
+          const [deviceId, sensorId, windowStartMs, windowEndMs, existing] = found.rows[0] ?? [first.deviceId, first.sensorId, first.windowStartMs, first.windowEndMs, null];
+          throw writeConflict(this.#where, { deviceId, sensorId, windowStartMs, windowEndMs }, existing, checkpoint?.name);
         }
+      }
+      if (aggregates.length > 0) {
+        await client.query({ name: "fleetscore_add_window_sizes", text: ADD_WINDOW_SIZES, values: [integerArray(windowSizesOf(aggregates))] });
       }
       if (checkpoint) {
         await client.query({ name: "fleetscore_upsert_checkpoint", text: UPSERT_CHECKPOINT, values: [checkpoint.name, checkpoint.position, checkpoint.state] });
@@ -338,9 +347,9 @@ export class PostgresAggregateStore implements AggregateStore {
     const filtered = plan.models !== undefined;
     const models = plan.models ? [plan.models.map((m) => m.deviceId), plan.models.map((m) => m.sensorId)] : [];
     const to = iso(plan.toInclusiveMs);
-    const fetchPage = async (last: WindowAggregateRecord | undefined): Promise<readonly WindowAggregateRecord[]> => {
+    const fetchPage = async (last: WindowAggregateRecord | undefined, windowMs: number): Promise<readonly WindowAggregateRecord[]> => {
       const first = last === undefined;
-      const values: unknown[] = [iso(last ? last.windowEndMs : plan.fromInclusiveMs), to, plan.pageSize];
+      const values: unknown[] = [iso(last ? last.windowEndMs : plan.fromInclusiveMs), to, plan.pageSize, windowMs];
       if (last) values.push(last.deviceId, last.sensorId);
       values.push(...models);
       try {
@@ -355,7 +364,18 @@ export class PostgresAggregateStore implements AggregateStore {
         throw mapPostgresError(e, { where: this.#where, activity: "reading aggregates", fallback: "ReadFailed" });
       }
     };
-    return keysetPages(plan, fetchPage, () => this.#assertOpen(), abortSignal);
+    return keysetPages(plan, this.#where, () => this.windowSizes(), fetchPage, () => this.#assertOpen(), abortSignal);
+  }
+
+  async windowSizes(options: OperationOptions = {}): Promise<number[]> {
+    this.#assertOpen();
+    throwIfAborted(options.abortSignal);
+    try {
+      const { rows } = await this.#pool.query<[string]>({ name: "fleetscore_window_sizes", text: "SELECT window_ms FROM window_sizes ORDER BY window_ms", rowMode: "array" });
+      return rows.map((r) => Number(r[0]));
+    } catch (e) {
+      throw mapPostgresError(e, { where: this.#where, activity: "reading the window sizes", fallback: "ReadFailed" });
+    }
   }
 
   async schemaVersion(options: OperationOptions = {}): Promise<number> {
