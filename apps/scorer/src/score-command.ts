@@ -21,7 +21,16 @@ import { readFile } from "node:fs/promises";
 import { EngineChoice, RunId, RunManifest } from "@fleetscore/contracts";
 import { isModelStoreError } from "@fleetscore/model-store";
 import type { LineSource } from "@fleetscore/readings-csv";
-import { aggregatesAsReadingsCsv, aggregatesRangeLocation, isAggregateStoreError, isSqlUrl, openAggregateStore } from "@fleetscore/sql-aggregates";
+import {
+  aggregatesAsReadingsCsv,
+  aggregatesRangeLocation,
+  formatWindowSize,
+  isAggregateStoreError,
+  isSqlUrl,
+  openAggregateStore,
+  parseWindowSize,
+  type AggregateStore,
+} from "@fleetscore/sql-aggregates";
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
 import { UsageError } from "@fleetscore/cli-support";
@@ -50,6 +59,8 @@ export const ScoreArgs = z.object({
   /** With a SQL `--data`: the range of window ends, (from, to]. */
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+  /** With a SQL `--data`: the window size to read (the database's only one by default). */
+  window: z.string().superRefine(refineWith(parseWindowSize)).optional(),
 });
 export type ScoreArgs = z.infer<typeof ScoreArgs>;
 
@@ -164,7 +175,7 @@ interface ScoreData {
  */
 async function openData(args: ScoreArgs, ctx: ScoreCommandContext): Promise<ScoreData> {
   if (isSqlUrl(args.data)) return openSqlData(args, ctx);
-  if (args.from || args.to) throw new UsageError("--from/--to select windows of a SQL --data (sqlite:, postgres://, mssql://); a CSV is scored whole");
+  if (args.from || args.to || args.window) throw new UsageError("--from/--to/--window select windows of a SQL --data (sqlite:, postgres://, mssql://); a CSV is scored whole");
   const file = await localDataFile(args.data, ctx);
   return { input: file.path, location: args.data, cleanup: file.cleanup };
 }
@@ -182,9 +193,35 @@ async function openSqlData(args: ScoreArgs, ctx: ScoreCommandContext): Promise<S
     if (isAggregateStoreError(e)) throw new UsageError(`--data: ${e.message}`, { cause: e });
     throw e;
   }
+  let windowMs: number | undefined;
+  try {
+    windowMs = await chooseWindowSize(store, args.window);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   // A shard reads only the windows of its own models (the store filters in SQL).
-  const input: DataForModels = (models) => aggregatesAsReadingsCsv(store, { fromMs, toMs, ...(models && { models }), abortSignal: ctx.abortSignal });
-  return { input, location: aggregatesRangeLocation(store, fromMs, toMs), cleanup: () => store.close() };
+  const input: DataForModels = (models) =>
+    aggregatesAsReadingsCsv(store, { fromMs, toMs, ...(windowMs !== undefined && { windowMs }), ...(models && { models }), abortSignal: ctx.abortSignal });
+  const location = aggregatesRangeLocation(store, fromMs, toMs) + (windowMs === undefined ? "" : ` of ${formatWindowSize(windowMs)}`);
+  return { input, location, cleanup: () => store.close() };
+}
+
+/**
+ * `--window`, checked against the sizes the database holds: several need a choice, and a choice must be
+ * one of them. A database without windows yet has nothing to read whatever the size (undefined).
+ */
+async function chooseWindowSize(store: AggregateStore, window: string | undefined): Promise<number | undefined> {
+  const sizes = await store.windowSizes();
+  if (sizes.length === 0) return undefined;
+  const held = sizes.map(formatWindowSize).join(", ");
+  if (window === undefined) {
+    if (sizes.length === 1) return sizes[0]!;
+    throw new UsageError(`--window: ${store.location} holds windows of ${sizes.length} sizes (${held}); choose one with --window <size>`);
+  }
+  const windowMs = parseWindowSize(window);
+  if (!sizes.includes(windowMs)) throw new UsageError(`--window ${window}: ${store.location} holds no windows of that size (it holds ${held})`);
+  return windowMs;
 }
 
 async function localDataFile(data: string, ctx: ScoreCommandContext): Promise<{ path: string; cleanup: () => Promise<void> }> {

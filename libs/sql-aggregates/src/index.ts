@@ -14,7 +14,7 @@ export { parseAggregateStoreUrl, redactUrl } from "./store/location.js";
 export { isSqlUrl } from "./store/is-sql-url.js";
 export type { AggregateStoreLocation, SqliteLocation, PostgresLocation, MssqlLocation } from "./store/location.js";
 export { LATEST_SCHEMA_VERSION } from "./store/migrations.js";
-export { formatWindowSize } from "./store/records.js";
+export { formatWindowSize, parseWindowSize } from "./store/records.js";
 
 // Scoring from SQL: window means as a readings CSV stream.
 export { aggregatesAsReadingsCsv, aggregatesRangeLocation, formatReferenceTimestamp } from "./scoring/aggregates-as-readings-csv.js";

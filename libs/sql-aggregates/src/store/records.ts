@@ -226,6 +226,21 @@ export function formatWindowSize(ms: number): string {
   return text;
 }
 
+const WINDOW_SIZE = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
+
+/**
+ * Reads a window size as `formatWindowSize` writes it (`5s`, `1m`, `1h30m`, `250ms`), to ms.
+ * @throws AggregateStoreError `InvalidArgument` naming the accepted forms.
+ */
+export function parseWindowSize(text: string): number {
+  const m = WINDOW_SIZE.exec(text.trim());
+  const ms = m && m[0] !== "" ? [86_400_000, 3_600_000, 60_000, 1000, 1].reduce((sum, unit, i) => sum + Number(m[i + 1] ?? 0) * unit, 0) : 0;
+  if (!(ms > 0) || !Number.isSafeInteger(ms)) {
+    throw new AggregateStoreError(`${JSON.stringify(text.slice(0, 40))} is not a window size: use e.g. 5s, 1m, 1h30m, 250ms`, "InvalidArgument");
+  }
+  return ms;
+}
+
 /**
  * The window size a read uses: the one asked for, else the database's only one. Windows of different
  * sizes have different means and the same ends, so a read never mixes them.
