@@ -184,6 +184,45 @@ SELECT device_id, sensor_id, window_start, window_end, count, mean, min, max, st
       ],
     },
   },
+  {
+    // Version 4: dead letters. Malformed events from a hub cannot be read again once the checkpoint moves
+    // past them, so they are kept with the reason, in the transaction of their batch's checkpoint. Keyed by
+    // (checkpoint, source key): a replayed batch stores each once.
+    version: 4,
+    name: "dead_letters: inputs the aggregator set aside, with the reason",
+    statements: {
+      sqlite: [
+        `CREATE TABLE dead_letters (
+  checkpoint_name TEXT NOT NULL,
+  source_key TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  body TEXT NOT NULL,
+  received_at INTEGER NOT NULL, -- epoch ms UTC
+  PRIMARY KEY (checkpoint_name, source_key)
+) STRICT`,
+      ],
+      postgres: [
+        `CREATE TABLE dead_letters (
+  checkpoint_name varchar(256) COLLATE "C" NOT NULL,
+  source_key varchar(256) COLLATE "C" NOT NULL,
+  reason text NOT NULL,
+  body text NOT NULL,
+  received_at timestamptz NOT NULL,
+  CONSTRAINT dead_letters_pkey PRIMARY KEY (checkpoint_name, source_key)
+)`,
+      ],
+      mssql: [
+        `CREATE TABLE dead_letters (
+  checkpoint_name nvarchar(256) COLLATE Latin1_General_100_BIN2 NOT NULL,
+  source_key nvarchar(256) COLLATE Latin1_General_100_BIN2 NOT NULL,
+  reason nvarchar(max) NOT NULL,
+  body nvarchar(max) NOT NULL,
+  received_at datetime2(3) NOT NULL,
+  CONSTRAINT PK_dead_letters PRIMARY KEY (checkpoint_name, source_key)
+)`,
+      ],
+    },
+  },
 ];
 
 /** The newest schema version this code knows. */

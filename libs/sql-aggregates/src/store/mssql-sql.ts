@@ -98,6 +98,16 @@ SELECT s.window_ms FROM (VALUES ${values}) AS s (window_ms)
 WHERE NOT EXISTS (SELECT 1 FROM window_sizes AS t WITH (UPDLOCK, HOLDLOCK) WHERE t.window_ms = s.window_ms);`;
 }
 
+/** One dead letter under @checkpoint, unless a replay stored it already. */
+export const MSSQL_ADD_DEAD_LETTER = `INSERT INTO dead_letters (checkpoint_name, source_key, reason, body, received_at)
+SELECT @checkpoint, @sourceKey, @reason, @body, @receivedAt
+WHERE NOT EXISTS (SELECT 1 FROM dead_letters WITH (UPDLOCK, HOLDLOCK) WHERE checkpoint_name = @checkpoint AND source_key = @sourceKey);`;
+
+export function mssqlReadDeadLetters(filtered: boolean): string {
+  return `SELECT TOP (@limit) checkpoint_name, source_key, reason, body, received_at FROM dead_letters${filtered ? " WHERE checkpoint_name = @checkpoint" : ""}
+ORDER BY received_at, checkpoint_name, source_key;`;
+}
+
 export const MSSQL_READ_CHECKPOINT = "SELECT name, position, state FROM aggregator_checkpoints WHERE name = @name";
 
 /**

@@ -2,12 +2,24 @@ import type { OperationOptions } from "@fleetscore/contracts";
 import type { Pool, PoolClient, QueryConfig } from "pg";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
-import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, WriteAggregatesOptions } from "./aggregate-store.js";
+import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, ReadDeadLettersOptions, StoredDeadLetter, WriteAggregatesOptions } from "./aggregate-store.js";
 import { describeLocation, formatAggregateStoreLocation, type PostgresLocation } from "./location.js";
 import { logger } from "./log.js";
 import { mapPostgresError } from "./map-sql-error.js";
 import { applyMigrations, MIGRATIONS_TABLE, type MigrationSession } from "./migrations.js";
-import { checkCheckpointName, checkRecord, lastOfEachKey, keysetPages, planRead, planWrite, windowSizesOf, writeConflict, type ReadPlan } from "./records.js";
+import {
+  checkCheckpointName,
+  checkRecord,
+  keysetPages,
+  lastOfEachKey,
+  planDeadLetters,
+  planRead,
+  planReadDeadLetters,
+  planWrite,
+  windowSizesOf,
+  writeConflict,
+  type ReadPlan,
+} from "./records.js";
 
 export interface OpenPostgresStoreOptions extends OperationOptions {
   readonly migrate: boolean;
@@ -56,6 +68,14 @@ JOIN window_aggregates t ON t.device_id = u.device_id AND t.sensor_id = u.sensor
   AND t.window_end = to_timestamp(u.end_ms / 1000) + (u.end_ms % 1000) * interval '1 millisecond'
   AND t.window_start = to_timestamp(u.start_ms / 1000) + (u.start_ms % 1000) * interval '1 millisecond'
 WHERE t.checkpoint_name IS DISTINCT FROM $5::text LIMIT 1`;
+
+/** The batch's dead letters ($2-$5 arrays) under checkpoint $1; a replayed batch's are stored once. */
+const ADD_DEAD_LETTERS = `INSERT INTO dead_letters (checkpoint_name, source_key, reason, body, received_at)
+SELECT $1::text, source_key, reason, body, to_timestamp(received_ms / 1000) + (received_ms % 1000) * interval '1 millisecond'
+FROM unnest($2::text[], $3::text[], $4::text[], $5::int8[]) AS u(source_key, reason, body, received_ms)
+ON CONFLICT DO NOTHING`;
+
+const DEAD_LETTER_SELECT = `SELECT checkpoint_name, source_key, reason, body, round(extract(epoch FROM received_at) * 1000)::float8 FROM dead_letters`;
 
 /** Registers the window sizes ($1, ms) a write brings. */
 const ADD_WINDOW_SIZES = `INSERT INTO window_sizes (window_ms) SELECT unnest($1::int8[]) ON CONFLICT DO NOTHING`;
@@ -277,6 +297,7 @@ export class PostgresAggregateStore implements AggregateStore {
     const context = planWrite(aggregates, options, this.#where);
     if (context === undefined) return;
     const checkpoint = options.checkpoint;
+    const deadLetters = planDeadLetters(options);
     let client: PoolClient;
     try {
       client = await this.#pool.connect();
@@ -307,6 +328,14 @@ export class PostgresAggregateStore implements AggregateStore {
       }
       if (aggregates.length > 0) {
         await client.query({ name: "fleetscore_add_window_sizes", text: ADD_WINDOW_SIZES, values: [integerArray(windowSizesOf(aggregates))] });
+      }
+      if (deadLetters.length > 0) {
+        // Texts travel as real array parameters (node-postgres escapes them): they are arbitrary input.
+        await client.query({
+          name: "fleetscore_add_dead_letters",
+          text: ADD_DEAD_LETTERS,
+          values: [checkpoint!.name, deadLetters.map((d) => d.sourceKey), deadLetters.map((d) => d.reason), deadLetters.map((d) => d.body), integerArray(deadLetters.map((d) => d.receivedAtMs))],
+        });
       }
       if (checkpoint) {
         await client.query({ name: "fleetscore_upsert_checkpoint", text: UPSERT_CHECKPOINT, values: [checkpoint.name, checkpoint.position, checkpoint.state] });
@@ -365,6 +394,23 @@ export class PostgresAggregateStore implements AggregateStore {
       }
     };
     return keysetPages(plan, this.#where, () => this.windowSizes(), fetchPage, () => this.#assertOpen(), abortSignal);
+  }
+
+  async readDeadLetters(options: ReadDeadLettersOptions = {}): Promise<StoredDeadLetter[]> {
+    this.#assertOpen();
+    throwIfAborted(options.abortSignal);
+    const { checkpointName, limit } = planReadDeadLetters(options);
+    try {
+      const filter = checkpointName === undefined ? "" : "WHERE checkpoint_name = $2";
+      const { rows } = await this.#pool.query<[string, string, string, string, number]>({
+        text: `${DEAD_LETTER_SELECT} ${filter} ORDER BY received_at, checkpoint_name, source_key LIMIT $1`,
+        values: checkpointName === undefined ? [limit] : [limit, checkpointName],
+        rowMode: "array",
+      });
+      return rows.map(([checkpointName, sourceKey, reason, body, receivedAtMs]) => ({ checkpointName, sourceKey, reason, body, receivedAtMs }));
+    } catch (e) {
+      throw mapPostgresError(e, { where: this.#where, activity: "reading dead letters", fallback: "ReadFailed" });
+    }
   }
 
   async windowSizes(options: OperationOptions = {}): Promise<number[]> {

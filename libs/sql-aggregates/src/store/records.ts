@@ -1,6 +1,6 @@
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
-import type { AggregatorCheckpoint, ReadAggregatesOptions, WriteAggregatesOptions } from "./aggregate-store.js";
+import type { AggregatorCheckpoint, DeadLetter, ReadAggregatesOptions, ReadDeadLettersOptions, WriteAggregatesOptions } from "./aggregate-store.js";
 import type { SqlErrorContext } from "./map-sql-error.js";
 
 /**
@@ -92,6 +92,43 @@ export function checkCheckpoint(checkpoint: AggregatorCheckpoint): void {
   }
   if (typeof c.position !== "string") throw fail(`position of ${JSON.stringify(c.name)} is ${describeValue(c.position)}; it must be a string`);
   if (typeof c.state !== "string") throw fail(`state of ${JSON.stringify(c.name)} is ${describeValue(c.state)}; it must be a string`);
+}
+
+/** A dead letter's body is cut to this many characters (a hostile event cannot fill the database). */
+export const MAX_DEAD_LETTER_BODY_LENGTH = 4096;
+/** A dead letter's source key and reason are cut to these lengths. */
+const MAX_SOURCE_KEY_LENGTH = 256;
+const MAX_REASON_LENGTH = 1000;
+
+/** Cut to `max` characters, NUL replaced (PostgreSQL text cannot hold it) and no lone surrogate left at the cut. */
+const storable = (text: string, max: number): string => text.slice(0, max).replace(/\u0000/g, "\ufffd").toWellFormed();
+
+/**
+ * Checks the dead letters of a write and cuts their texts to the stored limits.
+ * @throws AggregateStoreError `InvalidArgument` when there are dead letters but no checkpoint, or one is not
+ * { sourceKey, reason, body, receivedAtMs }.
+ */
+export function planDeadLetters(options: WriteAggregatesOptions): DeadLetter[] {
+  const letters = options.deadLetters ?? [];
+  if (letters.length === 0) return [];
+  const fail = (why: string) => new AggregateStoreError(`Invalid dead letters: ${why}. Nothing was written.`, "InvalidArgument");
+  if (!Array.isArray(letters)) throw fail("deadLetters must be an array");
+  if (options.checkpoint === undefined) throw fail("dead letters belong to a checkpoint: pass checkpoint too");
+  return letters.map((d, i) => {
+    if (typeof d !== "object" || d === null || typeof d.sourceKey !== "string" || d.sourceKey === "" || typeof d.reason !== "string" || typeof d.body !== "string") {
+      throw fail(`deadLetters[${i}] is ${describeValue(d)}; expected { sourceKey, reason, body, receivedAtMs }`);
+    }
+    if (!isTime(d.receivedAtMs)) throw fail(`deadLetters[${i}].receivedAtMs is ${describeValue(d.receivedAtMs)}; it must be ${TIME_RULE}`);
+    return { sourceKey: storable(d.sourceKey, MAX_SOURCE_KEY_LENGTH), reason: storable(d.reason, MAX_REASON_LENGTH), body: storable(d.body, MAX_DEAD_LETTER_BODY_LENGTH), receivedAtMs: d.receivedAtMs };
+  });
+}
+
+/** @throws AggregateStoreError `InvalidArgument` for dead-letter read options that are not usable. */
+export function planReadDeadLetters(options: ReadDeadLettersOptions): { checkpointName: string | undefined; limit: number } {
+  const limit = options.limit ?? 1000;
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new AggregateStoreError(`Invalid dead-letter read: limit is ${describeValue(limit)}; it must be a positive integer`, "InvalidArgument");
+  if (options.checkpointName !== undefined) checkCheckpointName(options.checkpointName);
+  return { checkpointName: options.checkpointName, limit };
 }
 
 /** @throws AggregateStoreError `InvalidArgument` for a name readCheckpoint cannot look up. */
@@ -200,6 +237,7 @@ export function planWrite(aggregates: readonly WindowAggregateRecord[], options:
   throwIfAborted(options.abortSignal);
   checkRecordArray(aggregates);
   if (options.checkpoint !== undefined) checkCheckpoint(options.checkpoint);
+  planDeadLetters(options);
   if (aggregates.length === 0 && options.checkpoint === undefined) return undefined;
   return { where, activity: `writing ${aggregates.length} aggregates`, fallback: "WriteFailed" };
 }

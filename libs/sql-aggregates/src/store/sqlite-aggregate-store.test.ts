@@ -57,6 +57,7 @@ describe("SqliteAggregateStore", () => {
         { version: 1, name: "window_aggregates and aggregator_checkpoints" },
         { version: 2, name: "window_aggregates.checkpoint_name: the aggregation that wrote each window" },
         { version: 3, name: "window size in the window_aggregates key; window_sizes" },
+        { version: 4, name: "dead_letters: inputs the aggregator set aside, with the reason" },
       ]);
     } finally {
       db.close();

@@ -4,11 +4,22 @@ import type BetterSqlite3 from "better-sqlite3";
 import type { OperationOptions } from "@fleetscore/contracts";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
-import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, WriteAggregatesOptions } from "./aggregate-store.js";
+import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, ReadDeadLettersOptions, StoredDeadLetter, WriteAggregatesOptions } from "./aggregate-store.js";
 import { describeLocation, formatAggregateStoreLocation, type SqliteLocation } from "./location.js";
 import { mapSqliteError, type SqlErrorContext } from "./map-sql-error.js";
 import { applyMigrationsSync, MIGRATIONS_TABLE, type SyncMigrationSession } from "./migrations.js";
-import { checkCheckpointName, checkRecord, keysetPages, planRead, planWrite, windowSizesOf, writeConflict, type ReadPlan } from "./records.js";
+import {
+  checkCheckpointName,
+  checkRecord,
+  keysetPages,
+  planDeadLetters,
+  planRead,
+  planReadDeadLetters,
+  planWrite,
+  windowSizesOf,
+  writeConflict,
+  type ReadPlan,
+} from "./records.js";
 
 export interface OpenSqliteStoreOptions {
   readonly migrate: boolean;
@@ -29,6 +40,10 @@ WHERE window_aggregates.checkpoint_name IS NULL OR window_aggregates.checkpoint_
 const WRITER_OF = "SELECT checkpoint_name FROM window_aggregates WHERE window_end = ? AND device_id = ? AND sensor_id = ? AND window_start = ?";
 const ADD_WINDOW_SIZE = "INSERT INTO window_sizes (window_ms) VALUES (?) ON CONFLICT DO NOTHING";
 const WINDOW_SIZES = "SELECT window_ms FROM window_sizes ORDER BY window_ms";
+/** A replayed batch meets its dead letters again: the first one stored stays. */
+const ADD_DEAD_LETTER = "INSERT INTO dead_letters (checkpoint_name, source_key, reason, body, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+const DEAD_LETTER_COLUMNS = "checkpoint_name, source_key, reason, body, received_at";
+const DEAD_LETTER_ORDER = "ORDER BY received_at, checkpoint_name, source_key LIMIT ?";
 const UPSERT_CHECKPOINT = `INSERT INTO aggregator_checkpoints (name, position, state, updated_at) VALUES (?, ?, ?, ?)
 ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = excluded.updated_at`;
 /**
@@ -152,6 +167,7 @@ export class SqliteAggregateStore implements AggregateStore {
     const context = planWrite(aggregates, options, this.#where);
     if (context === undefined) return;
     const checkpoint = options.checkpoint;
+    const deadLetters = planDeadLetters(options);
     try {
       const upsert = this.#statement(UPSERT);
       const upsertCheckpoint = this.#statement(UPSERT_CHECKPOINT);
@@ -170,6 +186,8 @@ export class SqliteAggregateStore implements AggregateStore {
         }
         const addWindowSize = this.#statement(ADD_WINDOW_SIZE);
         for (const size of windowSizesOf(aggregates)) addWindowSize.run(size);
+        const addDeadLetter = this.#statement(ADD_DEAD_LETTER);
+        for (const d of deadLetters) addDeadLetter.run(checkpoint!.name, d.sourceKey, d.reason, d.body, d.receivedAtMs);
         if (checkpoint) upsertCheckpoint.run(checkpoint.name, checkpoint.position, checkpoint.state, Date.now());
       });
       run.immediate();
@@ -211,6 +229,20 @@ export class SqliteAggregateStore implements AggregateStore {
       }
     };
     return keysetPages(plan, this.#where, () => this.windowSizes(), fetchPage, () => this.#assertOpen(), abortSignal);
+  }
+
+  async readDeadLetters(options: ReadDeadLettersOptions = {}): Promise<StoredDeadLetter[]> {
+    this.#assertOpen();
+    throwIfAborted(options.abortSignal);
+    const { checkpointName, limit } = planReadDeadLetters(options);
+    try {
+      const where = checkpointName === undefined ? "" : "WHERE checkpoint_name = ?";
+      const statement = this.#statement(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters ${where} ${DEAD_LETTER_ORDER}`).raw(true);
+      const rows = (checkpointName === undefined ? statement.all(limit) : statement.all(checkpointName, limit)) as [string, string, string, string, number][];
+      return rows.map(([checkpointName, sourceKey, reason, body, receivedAtMs]) => ({ checkpointName, sourceKey, reason, body, receivedAtMs }));
+    } catch (e) {
+      throw mapSqliteError(e, { where: this.#where, activity: "reading dead letters", fallback: "ReadFailed" });
+    }
   }
 
   async windowSizes(options: OperationOptions = {}): Promise<number[]> {

@@ -267,6 +267,35 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
       });
     });
 
+    it("keeps dead letters with their batch's checkpoint: stored once on replay, hostile text intact, cut to the limit, lost with a failed write", async () => {
+      await withStore(async (store) => {
+        const checkpoint = { name: "hub", position: "p1", state: "" };
+        const hostile = `{"ts":"'; DROP TABLE dead_letters; --","value":"\u00e9\u4e2d\ud83d\ude00","nul":"a\u0000b"}`;
+        const letters = [
+          { sourceKey: "partition 0 #7", reason: "value is \"abc\"; expected a number", body: hostile, receivedAtMs: BASE + 2 },
+          { sourceKey: "partition 1 #3", reason: "not JSON", body: "x".repeat(10_000), receivedAtMs: BASE + 1 },
+        ];
+        await store.write(grid(10), { checkpoint, deadLetters: letters });
+        await store.write(grid(10), { checkpoint, deadLetters: letters });
+        const stored = await store.readDeadLetters();
+        expect(stored.map((d) => [d.checkpointName, d.sourceKey, d.receivedAtMs])).toEqual([
+          ["hub", "partition 1 #3", BASE + 1],
+          ["hub", "partition 0 #7", BASE + 2],
+        ]);
+        expect(stored[0]!.body.length).toBe(4096);
+        expect(stored[1]!.body).toBe(hostile.replace("\u0000", "\ufffd"));
+        expect(stored[1]!.reason).toBe(letters[0]!.reason);
+        expect(await store.readDeadLetters({ checkpointName: "other" })).toEqual([]);
+        expect(await store.readDeadLetters({ checkpointName: "hub", limit: 1 })).toHaveLength(1);
+        // A write that fails (a window another checkpoint wrote) keeps none of its dead letters.
+        const err = await failure(store.write([grid(10)[0]!], { checkpoint: { name: "intruder", position: "p", state: "" }, deadLetters: [{ ...letters[0]!, sourceKey: "partition 9 #9" }] }));
+        expect(err?.code).toBe("WriteConflict");
+        expect((await store.readDeadLetters()).map((d) => d.sourceKey)).not.toContain("partition 9 #9");
+        // Dead letters belong to a checkpoint.
+        expect((await failure(store.write([], { deadLetters: letters })))?.code).toBe("InvalidArgument");
+      });
+    });
+
     it("saves the checkpoint with the aggregates, and a failed write changes neither", async () => {
       await withStore(async (store) => {
         expect(await store.readCheckpoint("agg")).toBe(undefined);
