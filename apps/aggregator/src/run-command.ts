@@ -89,7 +89,7 @@ export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode>
   io.stdout.write(
     [
       `aggregated ${source.location} into ${store.location}${summary.resumedFrom ? ` (continued from ${summary.resumedFrom})` : ""}`,
-      `  readings ${summary.readings} (${Math.round(summary.readings / Math.max(seconds, 1e-3))}/s), malformed ${summary.malformed}, windows written ${summary.windowsWritten} in ${seconds.toFixed(2)} s`,
+      `  readings ${summary.readings} (${Math.round(summary.readings / Math.max(seconds, 1e-3))}/s), malformed ${summary.malformed}${summary.deadLettered > 0 ? ` (${summary.deadLettered} kept in dead_letters)` : ""}, windows written ${summary.windowsWritten} in ${seconds.toFixed(2)} s`,
       `  since the first run: accepted ${m.accepted}, duplicates ${m.duplicates}, late adjusted ${m.lateAdjusted}, late dropped ${m.lateDropped}, out of order adjusted ${m.outOfOrderAdjusted}, out of order dropped ${m.outOfOrderDropped}, windows ${m.windowsEmitted}`,
       "",
     ].join("\n"),

@@ -100,8 +100,12 @@ export const MAX_DEAD_LETTER_BODY_LENGTH = 4096;
 const MAX_SOURCE_KEY_LENGTH = 256;
 const MAX_REASON_LENGTH = 1000;
 
-/** Cut to `max` characters, NUL replaced (PostgreSQL text cannot hold it) and no lone surrogate left at the cut. */
-const storable = (text: string, max: number): string => text.slice(0, max).replace(/\u0000/g, "\ufffd").toWellFormed();
+/** Cut to `max` characters, NUL (PostgreSQL text cannot hold it) and lone surrogates (as a cut may leave) replaced. */
+const storable = (text: string, max: number): string =>
+  text
+    .slice(0, max)
+    .replaceAll("\u0000", "\ufffd")
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
 
 /**
  * Checks the dead letters of a write and cuts their texts to the stored limits.

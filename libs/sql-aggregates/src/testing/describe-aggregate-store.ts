@@ -286,11 +286,11 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
         expect(stored[1]!.body).toBe(hostile.replace("\u0000", "\ufffd"));
         expect(stored[1]!.reason).toBe(letters[0]!.reason);
         expect(await store.readDeadLetters({ checkpointName: "other" })).toEqual([]);
-        expect(await store.readDeadLetters({ checkpointName: "hub", limit: 1 })).toHaveLength(1);
+        expect((await store.readDeadLetters({ checkpointName: "hub", limit: 1 })).length).toBe(1);
         // A write that fails (a window another checkpoint wrote) keeps none of its dead letters.
         const err = await failure(store.write([grid(10)[0]!], { checkpoint: { name: "intruder", position: "p", state: "" }, deadLetters: [{ ...letters[0]!, sourceKey: "partition 9 #9" }] }));
         expect(err?.code).toBe("WriteConflict");
-        expect((await store.readDeadLetters()).map((d) => d.sourceKey)).not.toContain("partition 9 #9");
+        expect((await store.readDeadLetters()).map((d) => d.sourceKey)).toEqual(["partition 1 #3", "partition 0 #7"]);
         // Dead letters belong to a checkpoint.
         expect((await failure(store.write([], { deadLetters: letters })))?.code).toBe("InvalidArgument");
       });
