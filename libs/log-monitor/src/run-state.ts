@@ -2,13 +2,14 @@ import type { RunManifest } from "@fleetscore/contracts";
 
 /**
  * What a monitor knows about a run:
- * - `succeeded`, `partial`, `failed`: the run's `_manifest.json` says so (partial = failures within the threshold).
+ * - `succeeded`, `partial`, `failed`, `empty`: the run's `_manifest.json` says so (partial = failures within the
+ *   threshold; empty = no data row in the run's input or range, nothing scored).
  * - `in progress`: no `_manifest.json` yet and a writer was active recently (a file changed within `staleAfterInMs`).
  * - `abandoned`: no `_manifest.json` and nothing changed for longer than that: a shard died or never started.
  */
-export type RunStatus = "succeeded" | "partial" | "failed" | "in progress" | "abandoned";
+export type RunStatus = "succeeded" | "partial" | "failed" | "empty" | "in progress" | "abandoned";
 
-export const RUN_STATUSES: readonly RunStatus[] = ["succeeded", "partial", "failed", "in progress", "abandoned"];
+export const RUN_STATUSES: readonly RunStatus[] = ["succeeded", "partial", "failed", "empty", "in progress", "abandoned"];
 
 /** One file of a run, as listed. */
 export interface RunFile {
