@@ -236,7 +236,7 @@ async function readRowsPerModel(path: string): Promise<Map<string, number>> {
 }
 
 /** The flag each batch-scoring error code blames. */
-const BATCH_ERROR_FLAG = { InputNotFound: "--data", InvalidInput: "--data", NoModels: "--models", InvalidRun: "--out", OutputFailed: "--out", ShardMismatch: "--shard" } as const;
+const BATCH_ERROR_FLAG = { InputNotFound: "--data", InvalidInput: "--data", NoModels: "--models", InvalidRun: "--out", OutputFailed: "--out", ShardMismatch: "--shard", RunNotFound: "--run-id", InvalidLocation: "--out" } as const;
 
 /** Input and location errors become usage errors naming the flag; anything else stays internal. */
 function asUsageError(e: unknown): unknown {
