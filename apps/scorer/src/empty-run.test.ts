@@ -5,22 +5,20 @@ import { openAggregateStore } from "@fleetscore/sql-aggregates";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REFERENCE_DATA, REFERENCE_MODELS, assertBuilt, makeTempDir, runScorer } from "./test-fixtures/run-scorer.js";
 
+/** The reference data's windows (all in August 2018) in SQLite, so a 2019 range holds none; a header-only CSV. */
+async function emptyInputs(): Promise<{ out: string; sqlite: string; headerOnly: string }> {
+  assertBuilt();
+  const dir = await makeTempDir();
+  const store = await openAggregateStore(`sqlite:${join(dir, "aggregates.db")}`);
+  await runAggregation({ source: csvReadingSource(REFERENCE_DATA), store }).finally(() => store.close());
+  await writeFile(join(dir, "header-only.csv"), "TS,Device,Sensor,Value\n");
+  return { out: dir, sqlite: `sqlite:${join(dir, "aggregates.db")}`, headerOnly: join(dir, "header-only.csv") };
+}
+
 let out: string;
 let sqlite: string;
 let headerOnly: string;
-beforeAll(async () => {
-  assertBuilt();
-  out = await makeTempDir();
-  sqlite = `sqlite:${join(out, "aggregates.db")}`;
-  const store = await openAggregateStore(sqlite);
-  try {
-    await runAggregation({ source: csvReadingSource(REFERENCE_DATA), store });
-  } finally {
-    await store.close();
-  }
-  headerOnly = join(out, "header-only.csv");
-  await writeFile(headerOnly, "TS,Device,Sensor,Value\n");
-}, 120_000);
+beforeAll(async () => void ({ out, sqlite, headerOnly } = await emptyInputs()), 120_000);
 
 const status = async (runId: string): Promise<string> => (JSON.parse(await readFile(join(out, runId, "_manifest.json"), "utf8")) as { status: string }).status;
 
