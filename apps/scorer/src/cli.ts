@@ -45,6 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--resume", "keep the prediction files this run id already completed and score only the rest")
     .option("--max-failed-models <n|p%>", "fail the run (exit 3) when more models than this fail", "0")
     .option("--retries <n>", "attempts after the first for transient I/O errors (exponential backoff)", "3")
+    .option("--allow-empty", "exit 0 when the data has no row to score (status empty); default: exit 5")
     .action(async (opts: Record<string, unknown>) => {
       const args = parseFlags(ScoreArgs, opts);
       const progress = createProgressReporter(io.stderr, { runId: args.runId });
@@ -67,6 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description("Merge the shard manifests of a run into its _manifest.json (the last shard to finish does this itself).")
     .requiredOption("--out <dir|url>", "output folder or Blob container URL holding <run-id>/")
     .requiredOption("--run-id <id>", "the run to finalize")
+    .option("--allow-empty", "exit 0 when the run had no row to score (status empty); default: exit 5")
     .action(async (opts: Record<string, unknown>) => {
       const args = parseFlags(FinalizeArgs, opts);
       exitCode = await runFinalizeCommand(args, { stdout: io.stdout, env: io.env, abortSignal: io.abortSignal });

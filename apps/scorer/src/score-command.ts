@@ -32,7 +32,8 @@ import {
   type AggregateStore,
 } from "@fleetscore/sql-aggregates";
 import { z } from "zod";
-import { ExitCode } from "./exit-codes.js";
+import type { ExitCode } from "./exit-codes.js";
+import { exitCodeFor, formatFinalizeSummary, formatScoreSummary, readRunOutcome } from "./run-outcome.js";
 import { UsageError } from "@fleetscore/cli-support";
 import { checkOutputOutsideModels } from "./check-output-location.js";
 
@@ -61,10 +62,11 @@ export const ScoreArgs = z.object({
   to: z.iso.datetime({ offset: true }).optional(),
   /** With a SQL `--data`: the window size to read (the database's only one by default). */
   window: z.string().superRefine(refineWith(parseWindowSize)).optional(),
+  allowEmpty: z.boolean().default(false),
 });
 export type ScoreArgs = z.infer<typeof ScoreArgs>;
 
-export const FinalizeArgs = z.object({ out: z.string().min(1), runId: RunId });
+export const FinalizeArgs = z.object({ out: z.string().min(1), runId: RunId, allowEmpty: z.boolean().default(false) });
 export type FinalizeArgs = z.infer<typeof FinalizeArgs>;
 
 export interface ScoreCommandContext {
@@ -112,13 +114,14 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
       ...(ctx.onProgress && { onProgress: ctx.onProgress }),
       now,
     });
-    ctx.stdout.write(formatSummary(manifest, output.location, (performance.now() - started) / 1000));
+    const run = manifest.shard ? await readRunOutcome(output, ctx.abortSignal) : undefined;
+    ctx.stdout.write(formatScoreSummary(manifest, output.location, (performance.now() - started) / 1000, run));
   } catch (e) {
     throw asUsageError(e);
   } finally {
     await data.cleanup();
   }
-  return manifest.status === "failed" ? ExitCode.ModelsFailed : ExitCode.Ok;
+  return exitCodeFor(manifest, args.allowEmpty);
 }
 
 /**
@@ -246,11 +249,12 @@ async function localDataFile(data: string, ctx: ScoreCommandContext): Promise<{ 
 
 /** Runs `finalize`: merges the shard manifests of a run (in a folder or a Blob container) into `_manifest.json`. */
 export async function runFinalizeCommand(args: FinalizeArgs, ctx: ScoreCommandContext): Promise<ExitCode> {
+  const started = performance.now();
   try {
     const output = await openRunOutput(args.out, args.runId, 3, ctx, { create: false });
     const manifest = (await finalizeRun(output, { abortSignal: ctx.abortSignal }))!;
-    ctx.stdout.write(formatSummary(manifest, output.location, manifest.durationMs / 1000));
-    return manifest.status === "failed" ? ExitCode.ModelsFailed : ExitCode.Ok;
+    ctx.stdout.write(formatFinalizeSummary(manifest, output.location, (performance.now() - started) / 1000));
+    return exitCodeFor(manifest, args.allowEmpty);
   } catch (e) {
     throw asUsageError(e);
   }
@@ -269,7 +273,7 @@ async function readRowsPerModel(path: string): Promise<Map<string, number>> {
 }
 
 /** The flag each batch-scoring error code blames. */
-const BATCH_ERROR_FLAG = { InputNotFound: "--data", InvalidInput: "--data", NoModels: "--models", InvalidRun: "--out", OutputFailed: "--out", ShardMismatch: "--shard" } as const;
+const BATCH_ERROR_FLAG = { InputNotFound: "--data", InvalidInput: "--data", NoModels: "--models", InvalidRun: "--out", OutputFailed: "--out", ShardMismatch: "--shard", RunNotFound: "--run-id", InvalidLocation: "--out" } as const;
 
 /** Input and location errors become usage errors naming the flag; anything else stays internal. */
 function asUsageError(e: unknown): unknown {
@@ -277,19 +281,4 @@ function asUsageError(e: unknown): unknown {
   if (isAggregateStoreError(e) && e.code !== "Unavailable") return new UsageError(`--data: ${e.message}`, { cause: e });
   if (isBatchScoringError(e)) return new UsageError(`${BATCH_ERROR_FLAG[e.code]}: ${e.message}`, { cause: e });
   return e;
-}
-
-function formatSummary(m: RunManifest, location: string, seconds: number): string {
-  const n = (x: number): string => x.toLocaleString("en-US");
-  const t = m.totals;
-  const what = m.shard ? `run ${m.runId} shard ${m.shard.index}/${m.shard.count}` : `run ${m.runId}`;
-  const lines = [
-    `${what}: ${n(t.scored)} models scored${t.resumed ? ` (${n(t.resumed)} kept from before)` : ""}, ${n(t.failed)} failed, ${n(t.noModel)} pairs without a model, ${n(t.noData)} models without data`,
-    `rows: ${n(m.input.rows)} read, ${n(m.input.malformedRows)} malformed, ${n(t.scoredRows)} scored, ${n(t.anomalies)} anomalies`,
-    `time: ${seconds.toFixed(2)} s; status: ${m.status}; output: ${location}`,
-  ];
-  for (const s of m.input.malformedSamples) lines.push(`malformed row: ${m.input.data}:${s.line}: ${s.message}`);
-  for (const r of m.models) if (r.status === "failed") lines.push(`failed: model ${r.modelId}: [${r.error?.code}] ${r.error?.message}`);
-  if (m.status === "failed") lines.push(`run failed: ${n(t.failed)} failed models is more than --max-failed-models ${m.maxFailedModels}`);
-  return lines.join("\n") + "\n";
 }

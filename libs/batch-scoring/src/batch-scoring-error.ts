@@ -12,7 +12,11 @@ export type BatchScoringErrorCode =
   /** An output file could not be written. */
   | "OutputFailed"
   /** `shard.count` differs from the shard count the run was started with (its shard manifests say). */
-  | "ShardMismatch";
+  | "ShardMismatch"
+  /** The run reader found no file of the run (or of the one file asked for) under the output location. */
+  | "RunNotFound"
+  /** The run reader cannot open or list the output location. */
+  | "InvalidLocation";
 
 export class BatchScoringError extends FleetscoreError<BatchScoringErrorCode> {}
 
