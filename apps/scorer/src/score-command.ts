@@ -1,31 +1,24 @@
-import { availableParallelism } from "node:os";
-import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
-import { isBlobStoreError, parseBlobLocation } from "@fleetscore/storage";
 import {
-  BlobRunOutput,
-  FolderRunOutput,
   finalizeRun,
   isBatchScoringError,
+  openRunOutput,
+  openScoringInput,
   parseFailureThreshold,
   parseShardSpec,
   scoreBatch,
   type BatchProgress,
-  type DataForModels,
-  type RunOutput,
+  type BatchScoringErrorCode,
 } from "@fleetscore/batch-scoring";
-import { readFile } from "node:fs/promises";
 import { EngineChoice, RunId, RunManifest } from "@fleetscore/contracts";
 import { isModelStoreError } from "@fleetscore/model-store";
-import type { LineSource } from "@fleetscore/readings-csv";
-import { aggregatesAsReadingsCsv, aggregatesRangeLocation, isAggregateStoreError, isSqlUrl, openAggregateStore } from "@fleetscore/sql-aggregates";
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
 import { UsageError } from "@fleetscore/cli-support";
 import { checkOutputOutsideModels } from "./check-output-location.js";
+import { readRowsPerModel } from "./balance-from.js";
+import { formatSummary } from "./run-summary.js";
 
 const refineWith = (parse: (v: string) => unknown) => (v: string, ctx: z.RefinementCtx) => {
   try {
@@ -79,16 +72,21 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
   checkOutputOutsideModels(args.out, args.models);
   const runId = args.runId ?? defaultRunId(now());
   const started = performance.now();
+  const signal = { abortSignal: ctx.abortSignal };
+  const password = ctx.env?.["FLEETSCORE_SQL_PASSWORD"];
+  const range = args.from || args.to ? { from: args.from ?? "", to: args.to ?? "" } : undefined;
+  const input = await openScoringInput(args.data, { ...signal, ...(range && { range }), ...(ctx.env && { env: ctx.env }), ...(password && { sqlPassword: password }) }).catch((e: unknown) => {
+    throw asUsageError(e);
+  });
   let manifest: RunManifest;
-  const data = await openData(args, ctx);
   try {
-    const output = await openRunOutput(args.out, runId, args.retries, ctx, { create: true });
+    const output = await openRunOutput(args.out, runId, { ...signal, retries: args.retries, ...(ctx.env && { env: ctx.env }) });
+    const cacheDir = modelCacheDir(args.models, ctx);
     manifest = await scoreBatch({
       runId,
-      data: data.input,
-      dataLocation: data.location,
+      data: input,
       models: args.models,
-      modelStoreOptions: { ...(ctx.env && { env: ctx.env }), ...(modelCacheDir(args.models, ctx) && { cacheDir: modelCacheDir(args.models, ctx)! }) },
+      modelStoreOptions: { ...(ctx.env && { env: ctx.env }), ...(cacheDir && { cacheDir }) },
       engine: args.engine,
       output,
       workers: args.workers,
@@ -97,7 +95,7 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
       resume: args.resume,
       maxFailedModels: args.maxFailedModels,
       retries: args.retries,
-      abortSignal: ctx.abortSignal,
+      ...signal,
       ...(ctx.onProgress && { onProgress: ctx.onProgress }),
       now,
     });
@@ -105,7 +103,7 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
   } catch (e) {
     throw asUsageError(e);
   } finally {
-    await data.cleanup();
+    await input.close();
   }
   return manifest.status === "failed" ? ExitCode.ModelsFailed : ExitCode.Ok;
 }
@@ -119,98 +117,10 @@ function modelCacheDir(models: string, ctx: ScoreCommandContext): string | undef
   return /^https?:\/\//i.test(models) ? join(tmpdir(), "fleetscore-model-cache") : undefined;
 }
 
-/**
- * `--out`: a folder, or an http(s) Blob container URL (the run's files become blobs `<run-id>/...`).
- * `create`: make the container if it is missing (a new run); `finalize` only opens an existing one.
- */
-async function openRunOutput(out: string, runId: string, retries: number, ctx: ScoreCommandContext, { create }: { create: boolean }): Promise<RunOutput> {
-  let location;
-  try {
-    location = parseBlobLocation(out);
-  } catch (e) {
-    throw new UsageError(`--out: ${(e as Error).message}`, { cause: e });
-  }
-  if (location.kind === "folder") return FolderRunOutput.create(location.path, runId, { abortSignal: ctx.abortSignal, retries });
-  try {
-    const { openBlobStore } = await import("@fleetscore/storage/azure");
-    // One try per SDK call: BlobRunOutput retries with backoff itself (--retries), so an outage fails in
-    // seconds with a clear error instead of hiding behind the SDK's own minute-long retry policy.
-    const store = await openBlobStore(location, {
-      ...(ctx.env && { env: ctx.env }),
-      createIfNotExists: create,
-      abortSignal: ctx.abortSignal,
-      retryOptions: { maxTries: 1 },
-    });
-    return await BlobRunOutput.create(store, runId, { retries });
-  } catch (e) {
-    if (isBlobStoreError(e)) throw new UsageError(`--out: ${e.message}`, { cause: e });
-    throw e;
-  }
-}
-
-/**
- * `--data`: a local file as it is, or a blob URL downloaded (streamed) to a temporary file first, since
- * the scorer reads its data file twice over (gzip detection, then the stream).
- */
-interface ScoreData {
-  readonly input: string | LineSource | DataForModels;
-  readonly location: string;
-  cleanup(): Promise<void>;
-}
-
-/**
- * `--data`: a CSV file, a CSV blob (streamed to a temp file first), or a SQL database of window
- * aggregates (`sqlite:`, `postgres://`, `mssql://`) read for `--from`/`--to` as a CSV of window means.
- */
-async function openData(args: ScoreArgs, ctx: ScoreCommandContext): Promise<ScoreData> {
-  if (isSqlUrl(args.data)) return openSqlData(args, ctx);
-  if (args.from || args.to) throw new UsageError("--from/--to select windows of a SQL --data (sqlite:, postgres://, mssql://); a CSV is scored whole");
-  const file = await localDataFile(args.data, ctx);
-  return { input: file.path, location: args.data, cleanup: file.cleanup };
-}
-
-async function openSqlData(args: ScoreArgs, ctx: ScoreCommandContext): Promise<ScoreData> {
-  if (!args.from || !args.to) throw new UsageError("--data is a SQL database: give the window range with --from <iso> --to <iso>");
-  const fromMs = Date.parse(args.from);
-  const toMs = Date.parse(args.to);
-  if (!(fromMs < toMs)) throw new UsageError(`--from ${args.from} must be before --to ${args.to}`);
-  const password = ctx.env?.["FLEETSCORE_SQL_PASSWORD"];
-  let store;
-  try {
-    store = await openAggregateStore(args.data, { ...(password && { password }), migrate: false, abortSignal: ctx.abortSignal });
-  } catch (e) {
-    if (isAggregateStoreError(e)) throw new UsageError(`--data: ${e.message}`, { cause: e });
-    throw e;
-  }
-  // A shard reads only the windows of its own models (the store filters in SQL).
-  const input: DataForModels = (models) => aggregatesAsReadingsCsv(store, { fromMs, toMs, ...(models && { models }), abortSignal: ctx.abortSignal });
-  return { input, location: aggregatesRangeLocation(store, fromMs, toMs), cleanup: () => store.close() };
-}
-
-async function localDataFile(data: string, ctx: ScoreCommandContext): Promise<{ path: string; cleanup: () => Promise<void> }> {
-  if (!/^https?:\/\//i.test(data)) return { path: data, cleanup: async () => undefined };
-  const url = new URL(data);
-  const slash = url.pathname.lastIndexOf("/");
-  const parent = `${url.origin}${url.pathname.slice(0, slash)}`;
-  const name = decodeURIComponent(url.pathname.slice(slash + 1));
-  const dir = await mkdtemp(join(tmpdir(), "fleetscore-data-"));
-  const path = join(dir, name || "data.csv");
-  try {
-    const { openBlobStore } = await import("@fleetscore/storage/azure");
-    const store = await openBlobStore(parent, { ...(ctx.env && { env: ctx.env }), abortSignal: ctx.abortSignal });
-    await pipeline(await store.getStream(name, { abortSignal: ctx.abortSignal }), createWriteStream(path));
-  } catch (e) {
-    await rm(dir, { recursive: true, force: true });
-    if (isBlobStoreError(e) || e instanceof TypeError) throw new UsageError(`--data: cannot read ${data}: ${(e as Error).message}`, { cause: e });
-    throw e;
-  }
-  return { path, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
 /** Runs `finalize`: merges the shard manifests of a run (in a folder or a Blob container) into `_manifest.json`. */
 export async function runFinalizeCommand(args: FinalizeArgs, ctx: ScoreCommandContext): Promise<ExitCode> {
   try {
-    const output = await openRunOutput(args.out, args.runId, 3, ctx, { create: false });
+    const output = await openRunOutput(args.out, args.runId, { abortSignal: ctx.abortSignal, ...(ctx.env && { env: ctx.env }), create: false });
     const manifest = (await finalizeRun(output, { abortSignal: ctx.abortSignal }))!;
     ctx.stdout.write(formatSummary(manifest, output.location, manifest.durationMs / 1000));
     return manifest.status === "failed" ? ExitCode.ModelsFailed : ExitCode.Ok;
@@ -219,40 +129,21 @@ export async function runFinalizeCommand(args: FinalizeArgs, ctx: ScoreCommandCo
   }
 }
 
-/** Rows per model from an earlier run's manifest, to balance shards by rows (`--balance-from`). */
-async function readRowsPerModel(path: string): Promise<Map<string, number>> {
-  let parsed;
-  try {
-    parsed = RunManifest.safeParse(JSON.parse(await readFile(path, "utf8")));
-  } catch (e) {
-    throw new UsageError(`--balance-from: cannot read ${path}: ${(e as Error).message}`, { cause: e });
-  }
-  if (!parsed.success) throw new UsageError(`--balance-from: ${path} is not a run manifest:\n${z.prettifyError(parsed.error)}`);
-  return new Map(parsed.data.models.filter((m) => m.rows > 0).map((m) => [m.modelId, m.rows]));
-}
-
-/** The flag each batch-scoring error code blames. */
-const BATCH_ERROR_FLAG = { InputNotFound: "--data", InvalidInput: "--data", NoModels: "--models", InvalidRun: "--out", OutputFailed: "--out", ShardMismatch: "--shard" } as const;
+/** The flag each batch-scoring usage error code blames; the others (InputUnavailable) are run-time failures. */
+const BATCH_ERROR_FLAG: Partial<Record<BatchScoringErrorCode, string>> = {
+  InputNotFound: "--data",
+  InvalidInput: "--data",
+  InvalidRange: "--from <iso> --to <iso>",
+  InputChanged: "--resume",
+  NoModels: "--models",
+  InvalidRun: "--out",
+  OutputFailed: "--out",
+  ShardMismatch: "--shard",
+};
 
 /** Input and location errors become usage errors naming the flag; anything else stays internal. */
 function asUsageError(e: unknown): unknown {
   if (isModelStoreError(e)) return new UsageError(`--models: ${e.message}`, { cause: e });
-  if (isAggregateStoreError(e) && e.code !== "Unavailable") return new UsageError(`--data: ${e.message}`, { cause: e });
-  if (isBatchScoringError(e)) return new UsageError(`${BATCH_ERROR_FLAG[e.code]}: ${e.message}`, { cause: e });
-  return e;
-}
-
-function formatSummary(m: RunManifest, location: string, seconds: number): string {
-  const n = (x: number): string => x.toLocaleString("en-US");
-  const t = m.totals;
-  const what = m.shard ? `run ${m.runId} shard ${m.shard.index}/${m.shard.count}` : `run ${m.runId}`;
-  const lines = [
-    `${what}: ${n(t.scored)} models scored${t.resumed ? ` (${n(t.resumed)} kept from before)` : ""}, ${n(t.failed)} failed, ${n(t.noModel)} pairs without a model, ${n(t.noData)} models without data`,
-    `rows: ${n(m.input.rows)} read, ${n(m.input.malformedRows)} malformed, ${n(t.scoredRows)} scored, ${n(t.anomalies)} anomalies`,
-    `time: ${seconds.toFixed(2)} s; status: ${m.status}; output: ${location}`,
-  ];
-  for (const s of m.input.malformedSamples) lines.push(`malformed row: ${m.input.data}:${s.line}: ${s.message}`);
-  for (const r of m.models) if (r.status === "failed") lines.push(`failed: model ${r.modelId}: [${r.error?.code}] ${r.error?.message}`);
-  if (m.status === "failed") lines.push(`run failed: ${n(t.failed)} failed models is more than --max-failed-models ${m.maxFailedModels}`);
-  return lines.join("\n") + "\n";
+  const flag = isBatchScoringError(e) ? BATCH_ERROR_FLAG[e.code] : undefined;
+  return flag ? new UsageError(`${flag}: ${e instanceof Error ? e.message : ""}`, { cause: e }) : e;
 }

@@ -12,7 +12,13 @@ export type BatchScoringErrorCode =
   /** An output file could not be written. */
   | "OutputFailed"
   /** `shard.count` differs from the shard count the run was started with (its shard manifests say). */
-  | "ShardMismatch";
+  | "ShardMismatch"
+  /** A range of window ends that is missing (SQL input), empty, invalid, or given for a CSV input. */
+  | "InvalidRange"
+  /** The input's storage or database cannot be reached: a run-time failure, not the caller's. */
+  | "InputUnavailable"
+  /** A resumed run was given another input than it started with (location, size, content, models or engine). */
+  | "InputChanged";
 
 export class BatchScoringError extends FleetscoreError<BatchScoringErrorCode> {}
 

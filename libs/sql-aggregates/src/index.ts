@@ -15,6 +15,5 @@ export { isSqlUrl } from "./store/is-sql-url.js";
 export type { AggregateStoreLocation, SqliteLocation, PostgresLocation, MssqlLocation } from "./store/location.js";
 export { LATEST_SCHEMA_VERSION } from "./store/migrations.js";
 
-// Scoring from SQL: window means as a readings CSV stream.
-export { aggregatesAsReadingsCsv, aggregatesRangeLocation, formatReferenceTimestamp } from "./scoring/aggregates-as-readings-csv.js";
-export type { AggregatesAsReadingsCsvOptions } from "./scoring/aggregates-as-readings-csv.js";
+// Scoring from SQL: the name of a range of windows, the TS of a window in prediction files.
+export { aggregatesRangeLocation, formatReferenceTimestamp } from "./scoring/window-range.js";
