@@ -91,13 +91,14 @@ try {
   }
   console.log(`\nScoring synthetic-2k (2,000 models) from SQLite vs from the CSV (${int(windows(agg1s))} windows of 1 s), whole command, ${pairs} alternating pair(s):`);
   for (const line of table(
-    ["pair", "load (1 min)", "CSV wall s", "SQLite wall s", "SQLite / CSV", "rows (CSV / SQLite)", "peak RSS MB (CSV / SQLite)"],
+    ["pair", "load (1 min)", "CSV wall s", "SQLite wall s", "SQLite / CSV", "CPU s (CSV / SQLite)", "rows (CSV / SQLite)", "peak RSS MB (CSV / SQLite)"],
     measured.map(({ load, scoreCsv, scoreSql }, i) => [
       String(i + 1),
       fixed(load),
       fixed(scoreCsv.wallSeconds),
       fixed(scoreSql.wallSeconds),
       `${(scoreSql.wallSeconds / scoreCsv.wallSeconds).toFixed(2)}x`,
+      `${fixed(scoreCsv.cpuSeconds)} / ${fixed(scoreSql.cpuSeconds)}`,
       `${int(rows(scoreCsv))} / ${int(rows(scoreSql))}`,
       `${int(scoreCsv.maxRssMB)} / ${int(scoreSql.maxRssMB)}`,
     ]),

@@ -19,6 +19,8 @@ const ZERO = 0x30;
 const ONE = 0x31;
 /** Numeric ids up to 7 digits pack into one safe integer key: device * 2^24 + sensor. */
 const NUMERIC_KEY_BASE = 16_777_216;
+/** Distinct values whose text a scorer keeps (see OutputBuffer's valueText). */
+const MAX_REMEMBERED_VALUES = 1 << 16;
 
 /**
  * Scores chunks of data lines: parses them, looks up each row's model, scores every model's rows of the
@@ -329,6 +331,7 @@ class ChunkRows {
 /** Prediction lines written straight into bytes: no string per row but the score's. */
 class OutputBuffer {
   #buf: Uint8Array;
+  readonly #valueTexts = new Map<number, string>();
   length = 0;
 
   constructor(capacity: number) {
@@ -383,7 +386,7 @@ class OutputBuffer {
     const valueTexts = new Array<string>(rowIndexes.length);
     let need = 0;
     for (let i = 0; i < rowIndexes.length; i++) {
-      valueTexts[i] = String(values[fields[rowIndexes[i]! * 4]!]!);
+      valueTexts[i] = this.#valueText(values[fields[rowIndexes[i]! * 4]!]!);
       need += valueTexts[i]!.length;
     }
     need += rowIndexes.length * (REFERENCE_TIMESTAMP_LENGTH + infix.length + 28);
@@ -412,6 +415,21 @@ class OutputBuffer {
     }
     this.length = p;
     return anomalies;
+  }
+
+  /**
+   * `String(value)`, remembered: readings repeat few distinct values (two decimals, a narrow range), and the
+   * shortest round-trip formatting cost more than the rest of the line (profiled on synthetic-2k from SQLite).
+   * Bounded: cleared when full, so arbitrary means (5 s windows) only cost the lookup.
+   */
+  #valueText(value: number): string {
+    let text = this.#valueTexts.get(value);
+    if (text === undefined) {
+      if (this.#valueTexts.size >= MAX_REMEMBERED_VALUES) this.#valueTexts.clear();
+      text = String(value);
+      this.#valueTexts.set(value, text);
+    }
+    return text;
   }
 
   reset(): void {
