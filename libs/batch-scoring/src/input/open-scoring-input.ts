@@ -43,12 +43,14 @@ async function openFile(path: string, location: string, close: () => Promise<voi
   let size: number;
   try {
     const s = await stat(path);
-    if (!s.isFile()) throw new BatchScoringError(`Data file ${location} is not a file`, "InputNotFound");
+    if (!s.isFile()) throw new BatchScoringError(`Data file ${location} is a folder, expected a CSV file`, "InputNotFound");
     size = s.size;
   } catch (e) {
     await close();
     if (e instanceof BatchScoringError) throw e;
-    throw new BatchScoringError(`Data file ${location} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, "InputNotFound", { cause: e });
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "does not exist" : code === "EACCES" ? "cannot be read (permission denied)" : `cannot be read (${code ?? "unknown error"})`;
+    throw new BatchScoringError(`Data file ${location} ${why}`, "InputNotFound", { cause: e });
   }
   return { kind: "file", location, path, sizeInBytes: size, close };
 }
