@@ -35,6 +35,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .requiredOption("--data <file|url>", "readings CSV with columns TS,Device,Sensor,Value (plain or .gz; a path or a blob URL), or window aggregates in SQL: sqlite:<file> | postgres://... | mssql://... (with --from/--to)")
     .option("--from <iso>", "with a SQL --data: score the windows ending after this time (exclusive), e.g. 2018-08-29T00:00:00Z")
     .option("--to <iso>", "with a SQL --data: ... and up to this time (inclusive)")
+    .option("--window <size>", "with a SQL --data: the window size to score (e.g. 5s, 1m); needed when the database holds several")
     .requiredOption("--out <dir>", "output folder; the run writes <out>/<run-id>/")
     .option("--run-id <id>", "run id (default: start time in UTC, YYYYMMDDTHHMMSSZ)")
     .addOption(new Option("--engine <engine>", "scoring engine").choices(["auto", "onnx", "ts"]).default("auto"))

@@ -1,5 +1,4 @@
-import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { availableParallelism } from "node:os";
 import {
   finalizeRun,
   isBatchScoringError,
@@ -13,12 +12,14 @@ import {
 } from "@fleetscore/batch-scoring";
 import { EngineChoice, RunId, RunManifest } from "@fleetscore/contracts";
 import { isModelStoreError } from "@fleetscore/model-store";
+import { parseWindowSize } from "@fleetscore/sql-aggregates";
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
 import { UsageError } from "@fleetscore/cli-support";
 import { checkOutputOutsideModels } from "./check-output-location.js";
 import { readRowsPerModel } from "./balance-from.js";
 import { formatSummary } from "./run-summary.js";
+import { modelCacheDir } from "./model-cache-dir.js";
 
 const refineWith = (parse: (v: string) => unknown) => (v: string, ctx: z.RefinementCtx) => {
   try {
@@ -43,6 +44,8 @@ export const ScoreArgs = z.object({
   /** With a SQL `--data`: the range of window ends, (from, to]. */
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+  /** With a SQL `--data`: the window size to read (the database's only one by default). */
+  window: z.string().superRefine(refineWith(parseWindowSize)).optional(),
 });
 export type ScoreArgs = z.infer<typeof ScoreArgs>;
 
@@ -75,8 +78,9 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
   const signal = { abortSignal: ctx.abortSignal };
   const password = ctx.env?.["FLEETSCORE_SQL_PASSWORD"];
   const range = args.from || args.to ? { from: args.from ?? "", to: args.to ?? "" } : undefined;
-  const input = await openScoringInput(args.data, { ...signal, ...(range && { range }), ...(ctx.env && { env: ctx.env }), ...(password && { sqlPassword: password }) }).catch((e: unknown) => {
-    throw asUsageError(e);
+  const sql = { ...(range && { range }), ...(args.window && { windowSize: args.window }), ...(password && { sqlPassword: password }) };
+  const input = await openScoringInput(args.data, { ...signal, ...sql, ...(ctx.env && { env: ctx.env }) }).catch((e: unknown) => {
+    throw asUsageError(e, args.window);
   });
   let manifest: RunManifest;
   try {
@@ -108,15 +112,6 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
   return manifest.status === "failed" ? ExitCode.ModelsFailed : ExitCode.Ok;
 }
 
-/**
- * The model cache: FLEETSCORE_MODEL_CACHE_DIR, or for models on a Blob URL a shared folder under the OS
- * temp dir (size-bounded by the cache itself), so repeated runs and worker threads download each file once.
- */
-function modelCacheDir(models: string, ctx: ScoreCommandContext): string | undefined {
-  if (ctx.modelCacheDir) return ctx.modelCacheDir;
-  return /^https?:\/\//i.test(models) ? join(tmpdir(), "fleetscore-model-cache") : undefined;
-}
-
 /** Runs `finalize`: merges the shard manifests of a run (in a folder or a Blob container) into `_manifest.json`. */
 export async function runFinalizeCommand(args: FinalizeArgs, ctx: ScoreCommandContext): Promise<ExitCode> {
   try {
@@ -142,8 +137,9 @@ const BATCH_ERROR_FLAG: Partial<Record<BatchScoringErrorCode, string>> = {
 };
 
 /** Input and location errors become usage errors naming the flag; anything else stays internal. */
-function asUsageError(e: unknown): unknown {
+function asUsageError(e: unknown, window?: string): unknown {
   if (isModelStoreError(e)) return new UsageError(`--models: ${e.message}`, { cause: e });
+  if (isBatchScoringError(e) && e.code === "InvalidWindowSize") return new UsageError(`--window${window ? ` ${window}` : ""}: ${e.message}`, { cause: e });
   const flag = isBatchScoringError(e) ? BATCH_ERROR_FLAG[e.code] : undefined;
   return flag ? new UsageError(`${flag}: ${e instanceof Error ? e.message : ""}`, { cause: e }) : e;
 }

@@ -17,6 +17,8 @@ export type BatchScoringErrorCode =
   | "InvalidRange"
   /** The input's storage or database cannot be reached: a run-time failure, not the caller's. */
   | "InputUnavailable"
+  /** A window size that a SQL input does not hold, none chosen from several, or one given for a CSV. */
+  | "InvalidWindowSize"
   /** A resumed run was given another input than it started with (location, size, content, models or engine). */
   | "InputChanged";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { OperationOptions } from "@fleetscore/contracts";
 import { isBlobStoreError } from "@fleetscore/storage";
-import { aggregatesRangeLocation, isAggregateStoreError, isSqlUrl, openAggregateStore } from "@fleetscore/sql-aggregates";
+import { aggregatesRangeLocation, formatWindowSize, isAggregateStoreError, isSqlUrl, openAggregateStore, parseWindowSize, type AggregateStore } from "@fleetscore/sql-aggregates";
 import { BatchScoringError } from "../batch-scoring-error.js";
 import { redactLocation } from "./redact-location.js";
 import type { FileScoringInput, ScoringInput, WindowsScoringInput } from "./scoring-input.js";
@@ -13,6 +13,8 @@ import type { FileScoringInput, ScoringInput, WindowsScoringInput } from "./scor
 export interface OpenScoringInputOptions extends OperationOptions {
   /** For a SQL input, required: the window ends to score, `(from, to]` (ISO 8601 or `Date`). Refused for a CSV. */
   readonly range?: { readonly from: string | Date; readonly to: string | Date };
+  /** For a SQL input: the window size to score (`5s`, `1m`); required when the database holds several. */
+  readonly windowSize?: string;
   /** Credentials: `AZURE_STORAGE_CONNECTION_STRING` for blob URLs (libs never read `process.env`). */
   readonly env?: NodeJS.ProcessEnv;
   /** The SQL password, when it is not in the URL (e.g. from FLEETSCORE_SQL_PASSWORD). Never shown. */
@@ -29,12 +31,14 @@ export interface OpenScoringInputOptions extends OperationOptions {
  * Close the input when the run is done. Every error names the location, without credentials.
  * @throws BatchScoringError `InputNotFound` (no such file, blob or database), `InvalidInput` (a location or
  *   store that cannot be used), `InvalidRange` (a SQL input without a valid range, or a CSV with one),
- *   `InputUnavailable` (storage or database unreachable: a run-time failure); the signal's `AbortError`.
+ *   `InvalidWindowSize` (a SQL database of several window sizes without `windowSize`, or a size it does not
+ *   hold; a size for a CSV), `InputUnavailable` (storage or database unreachable: a run-time failure); the signal's `AbortError`.
  */
 export async function openScoringInput(location: string, options: OpenScoringInputOptions = {}): Promise<ScoringInput> {
   if (isSqlUrl(location)) return openWindows(location, options);
-  if (options.range) {
-    throw new BatchScoringError(`${redactLocation(location)} is a readings CSV, scored whole: a range of window ends selects windows of a SQL input (sqlite:, postgres://, mssql://)`, "InvalidRange");
+  if (options.range || options.windowSize) {
+    const what = options.range ? "a range of window ends" : "a window size";
+    throw new BatchScoringError(`${redactLocation(location)} is a readings CSV, scored whole: ${what} selects windows of a SQL input (sqlite:, postgres://, mssql://)`, options.range ? "InvalidRange" : "InvalidWindowSize");
   }
   return /^https?:\/\//i.test(location) ? openBlobCopy(location, options) : openFile(location, location);
 }
@@ -103,17 +107,52 @@ async function openWindows(url: string, options: OpenScoringInputOptions): Promi
     throw new BatchScoringError(e.message, code, { cause: e });
   }
   const opened = store;
+  let windowMs: number | undefined;
+  try {
+    windowMs = await chooseWindowSize(opened, options.windowSize);
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
   return {
     kind: "windows",
-    location: aggregatesRangeLocation(opened, fromMs, toMsValue),
+    location: aggregatesRangeLocation(opened, fromMs, toMsValue) + (windowMs === undefined ? "" : ` of ${formatWindowSize(windowMs)}`),
     fromMs,
     toMs: toMsValue,
     readWindows: (models, readOptions = {}) =>
-      opened.read({ fromMs, toMs: toMsValue, ...(models && { models }), ...(readOptions.abortSignal && { abortSignal: readOptions.abortSignal }) }),
+      opened.read({
+        fromMs,
+        toMs: toMsValue,
+        ...(windowMs !== undefined && { windowMs }),
+        ...(models && { models }),
+        ...(readOptions.abortSignal && { abortSignal: readOptions.abortSignal }),
+      }),
     close: () => opened.close(),
   };
 }
 
 function toMs(t: string | Date): number {
   return t instanceof Date ? t.getTime() : Date.parse(t);
+}
+
+/**
+ * The window size to read, checked against the sizes the database holds: several need a choice, and a choice
+ * must be one of them. A database without windows yet has nothing to read whatever the size (undefined).
+ */
+async function chooseWindowSize(store: AggregateStore, windowSize: string | undefined): Promise<number | undefined> {
+  const sizes = await store.windowSizes();
+  if (sizes.length === 0) return undefined;
+  const held = sizes.map(formatWindowSize).join(", ");
+  if (windowSize === undefined) {
+    if (sizes.length === 1) return sizes[0]!;
+    throw new BatchScoringError(`${store.location} holds windows of ${sizes.length} sizes (${held}); choose one with --window <size>`, "InvalidWindowSize");
+  }
+  let windowMs: number;
+  try {
+    windowMs = parseWindowSize(windowSize);
+  } catch (e) {
+    throw new BatchScoringError((e as Error).message, "InvalidWindowSize", { cause: e });
+  }
+  if (!sizes.includes(windowMs)) throw new BatchScoringError(`${store.location} holds no windows of that size (it holds ${held})`, "InvalidWindowSize");
+  return windowMs;
 }
