@@ -328,6 +328,22 @@ class ChunkRows {
   }
 }
 
+/**
+ * The end of a prediction line after Val: `,<score>,<label>\n`, Score as `String(score)` (the shortest
+ * round-trip decimal) and the libsvm label (anomaly iff score <= 0, as isAnomaly in contracts).
+ * @returns the position after the line.
+ */
+function writeScoreEnd(b: Uint8Array, start: number, score: number): number {
+  let p = start;
+  b[p++] = COMMA;
+  const text = String(score);
+  for (let j = 0; j < text.length; j++) b[p++] = text.charCodeAt(j);
+  b[p++] = COMMA;
+  b[p++] = score > 0 ? ZERO : ONE;
+  b[p++] = LF;
+  return p;
+}
+
 /** Prediction lines written straight into bytes: no string per row but the score's. */
 class OutputBuffer {
   #buf: Uint8Array;
@@ -361,18 +377,9 @@ class OutputBuffer {
       for (let j = fields[o]!, end = fields[o + 1]!; j < end; j++) b[p++] = src[j]!;
       for (let j = 0; j < infixLength; j++) b[p++] = infix[j]!;
       for (let j = fields[o + 2]!, end = fields[o + 3]!; j < end; j++) b[p++] = src[j]!;
-      b[p++] = COMMA;
       const score = scores[i]!;
-      const text = String(score);
-      for (let j = 0; j < text.length; j++) b[p++] = text.charCodeAt(j);
-      b[p++] = COMMA;
-      // libsvm: anomaly iff score <= 0 (isAnomaly in contracts; inlined in this loop).
-      if (score > 0) b[p++] = ZERO;
-      else {
-        b[p++] = ONE;
-        anomalies++;
-      }
-      b[p++] = LF;
+      p = writeScoreEnd(b, p, score);
+      if (score <= 0) anomalies++;
     }
     this.length = p;
     return anomalies;
@@ -401,17 +408,9 @@ class OutputBuffer {
       for (let j = 0; j < infix.length; j++) b[p++] = infix[j]!;
       const value = valueTexts[i]!;
       for (let j = 0; j < value.length; j++) b[p++] = value.charCodeAt(j);
-      b[p++] = COMMA;
       const score = scores[i]!;
-      const text = String(score);
-      for (let j = 0; j < text.length; j++) b[p++] = text.charCodeAt(j);
-      b[p++] = COMMA;
-      if (score > 0) b[p++] = ZERO;
-      else {
-        b[p++] = ONE;
-        anomalies++;
-      }
-      b[p++] = LF;
+      p = writeScoreEnd(b, p, score);
+      if (score <= 0) anomalies++;
     }
     this.length = p;
     return anomalies;
