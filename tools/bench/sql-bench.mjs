@@ -6,7 +6,11 @@
  *  2. the same aggregation into PostgreSQL (a server started on a temp dir, as the tests do);
  *  3. scoring from SQL versus from the CSV: the readings aggregated in 1 s windows (one reading per window, so
  *     both runs score the same values), then `score --data sqlite:... --from --to` next to `score --data <csv>`.
- * Prints wall seconds, rows/s and peak RSS of each command. Usage: node tools/bench/sql-bench.mjs [--fixture DIR]
+ * Prints wall seconds, rows/s and peak RSS of each command.
+ * Usage: node tools/bench/sql-bench.mjs [--fixture DIR] [--scoring-only] [--pairs N]
+ *   --scoring-only: only part 3 (the 1 s aggregation it needs, then the scoring runs).
+ *   --pairs N: N alternating pairs of scoring runs (CSV, then SQLite), each with the load average at its start:
+ *     on a shared machine compare the ratios, not the times. Default 1.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -23,7 +27,14 @@ const ROOT = resolve(HERE, "../..");
 const AGGREGATOR = join(ROOT, "apps/aggregator/dist/main.js");
 const SCORER = join(ROOT, "apps/scorer/dist/main.js");
 const NAIVE = join(HERE, "naive-sql-aggregation.mjs");
-const { values } = parseArgs({ options: { fixture: { type: "string", default: join(ROOT, "../shared/fixtures/synthetic-2k") } } });
+const { values } = parseArgs({
+  options: {
+    fixture: { type: "string", default: join(ROOT, "../shared/fixtures/synthetic-2k") },
+    "scoring-only": { type: "boolean", default: false },
+    pairs: { type: "string", default: "1" },
+  },
+});
+const pairs = Math.max(1, Number(values.pairs) || 1);
 const fixture = resolve(values.fixture);
 const data = join(fixture, "sensor_data.csv.gz");
 const models = join(fixture, "models");
@@ -63,7 +74,42 @@ try {
   console.log(`cpu: ${machine.cpu}; cores: ${machine.cores}; node ${machine.node}; memory: ${int(machine.totalMemoryMB)} MB; ${machine.platform}`);
   console.log(`load average (1 min) at start: ${fixed(machine.loadAverage1m)}${machine.loadAverage1m > 0.5 ? " (other work is running: figures will be noisy)" : ""}\n`);
 
-  // 1 and 2: aggregation.
+  const windows = (r) => Number(/windows written (\d+)/.exec(r.stdout)?.[1] ?? JSON.parse(r.stdout || "{}").windows);
+  if (!values["scoring-only"]) await aggregationBench(windows);
+
+  // 3: scoring from SQL vs from the CSV.
+  const oneSecond = `sqlite:${join(work, "agg-1s.db")}`;
+  const agg1s = await measure("aggregator -> SQLite, 1 s windows", AGGREGATOR, ["run", "--from", data, "--to", oneSecond, "--window", "1s"]);
+  const rows = (r) => Number(/rows: ([\d,]+) read/.exec(r.stdout)?.[1]?.replace(/,/g, ""));
+  const scoreArgs = (runId) => ["--out", join(work, "out"), "--run-id", runId];
+  const measured = [];
+  for (let i = 0; i < pairs; i++) {
+    const load = os.loadavg()[0];
+    const scoreCsv = await measure(`score from the CSV (pair ${i + 1})`, SCORER, ["score", "--models", models, "--data", data, ...scoreArgs(`csv-${i}`)]);
+    const scoreSql = await measure(`score from SQLite (pair ${i + 1})`, SCORER, ["score", "--models", models, "--data", oneSecond, "--from", "2023-12-31T00:00:00Z", "--to", "2024-01-02T00:00:00Z", ...scoreArgs(`sql-${i}`)]);
+    measured.push({ load, scoreCsv, scoreSql });
+  }
+  console.log(`\nScoring synthetic-2k (2,000 models) from SQLite vs from the CSV (${int(windows(agg1s))} windows of 1 s), whole command, ${pairs} alternating pair(s):`);
+  for (const line of table(
+    ["pair", "load (1 min)", "CSV wall s", "SQLite wall s", "SQLite / CSV", "CPU s (CSV / SQLite)", "rows (CSV / SQLite)", "peak RSS MB (CSV / SQLite)"],
+    measured.map(({ load, scoreCsv, scoreSql }, i) => [
+      String(i + 1),
+      fixed(load),
+      fixed(scoreCsv.wallSeconds),
+      fixed(scoreSql.wallSeconds),
+      `${(scoreSql.wallSeconds / scoreCsv.wallSeconds).toFixed(2)}x`,
+      `${fixed(scoreCsv.cpuSeconds)} / ${fixed(scoreSql.cpuSeconds)}`,
+      `${int(rows(scoreCsv))} / ${int(rows(scoreSql))}`,
+      `${int(scoreCsv.maxRssMB)} / ${int(scoreSql.maxRssMB)}`,
+    ]),
+  ))
+    console.log(line);
+} finally {
+  await cleanup();
+}
+
+/** Parts 1 and 2: aggregation into SQLite and PostgreSQL, next to the naive baseline. */
+async function aggregationBench(windows) {
   const { startTestPostgres } = await import(pathToFileURL(join(ROOT, "libs/sql-aggregates/dist/testing/index.js")).href);
   pg = await startTestPostgres();
   const runs = [
@@ -71,7 +117,6 @@ try {
     ["aggregator -> PostgreSQL", await measure("aggregator -> PostgreSQL", AGGREGATOR, ["run", "--from", data, "--to", pg.url])],
     ["naive: INSERT + GROUP BY (SQLite)", await measure("naive baseline", NAIVE, [data, join(work, "naive.db")])],
   ];
-  const windows = (r) => Number(/windows written (\d+)/.exec(r.stdout)?.[1] ?? JSON.parse(r.stdout || "{}").windows);
   const baseline = runs[2][1];
   console.log(`Aggregation of synthetic-2k (${int(READINGS)} readings, 5 s windows), whole command:`);
   for (const line of table(
@@ -79,22 +124,4 @@ try {
     runs.map(([name, r]) => [name, fixed(r.wallSeconds), int(READINGS / r.wallSeconds), int(windows(r)), int(r.maxRssMB), ratio(baseline.wallSeconds, r.wallSeconds)]),
   ))
     console.log(line);
-
-  // 3: scoring from SQL vs from the CSV.
-  const oneSecond = `sqlite:${join(work, "agg-1s.db")}`;
-  const agg1s = await measure("aggregator -> SQLite, 1 s windows", AGGREGATOR, ["run", "--from", data, "--to", oneSecond, "--window", "1s"]);
-  const scoreSql = await measure("score from SQLite", SCORER, ["score", "--models", models, "--data", oneSecond, "--from", "2023-12-31T00:00:00Z", "--to", "2024-01-02T00:00:00Z", "--out", join(work, "out"), "--run-id", "sql"]);
-  const scoreCsv = await measure("score from the CSV", SCORER, ["score", "--models", models, "--data", data, "--out", join(work, "out"), "--run-id", "csv"]);
-  const rows = (r) => Number(/rows: ([\d,]+) read/.exec(r.stdout)?.[1]?.replace(/,/g, ""));
-  console.log(`\nScoring synthetic-2k (2,000 models) from SQLite vs from the CSV (${int(windows(agg1s))} windows of 1 s), whole command:`);
-  for (const line of table(
-    ["run", "wall s", "rows", "rows/s", "peak RSS MB", "vs CSV"],
-    [
-      ["score --data sqlite: --from --to", fixed(scoreSql.wallSeconds), int(rows(scoreSql)), int(rows(scoreSql) / scoreSql.wallSeconds), int(scoreSql.maxRssMB), ratio(scoreCsv.wallSeconds, scoreSql.wallSeconds)],
-      ["score --data sensor_data.csv.gz", fixed(scoreCsv.wallSeconds), int(rows(scoreCsv)), int(rows(scoreCsv) / scoreCsv.wallSeconds), int(scoreCsv.maxRssMB), "1.00x"],
-    ],
-  ))
-    console.log(line);
-} finally {
-  await cleanup();
 }

@@ -55,7 +55,7 @@ describe("scorer score (built CLI, end to end)", () => {
     expect(r.stdout).toContain(`${manifest.totals.anomalies.toLocaleString("en-US")} anomalies`);
 
     const files = (await readdir(runDir)).sort();
-    expect(files).toEqual(["_manifest.json", ...manifest.models.map((m) => `preds_${m.modelId}.csv`)].sort());
+    expect(files).toEqual(["_input.json", "_manifest.json", ...manifest.models.map((m) => `preds_${m.modelId}.csv`)].sort());
     let anomalies = 0;
     for (const m of manifest.models) {
       expect(m).toMatchObject({ status: "scored", engine: "ts", parameters: "float64-json" });

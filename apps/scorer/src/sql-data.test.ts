@@ -80,6 +80,14 @@ describe("score --data <sql url> --from --to", () => {
     expect([...times].sort()).toEqual(Array.from({ length: 11 }, (_, i) => `2018-08-28 23:00:${String(10 + 5 * i).padStart(2, "0")}.000`.replace("23:00:60", "23:01:00")));
   });
 
+  it("refuses to resume a run with another range of windows, naming the input location", async () => {
+    const args = ["score", "--models", REFERENCE_MODELS, "--data", sqlite, "--out", out, "--run-id", "resume-range", "--from", "2018-08-28T00:00:00Z"];
+    expect((await runScorer([...args, "--to", "2018-08-30T00:00:00Z"])).code).toBe(0);
+    const r = await runScorer([...args, "--to", "2018-08-29T00:00:00Z", "--resume"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--resume: .*input location was ".*windows \(2018-08-28T00:00:00.000Z, 2018-08-30T00:00:00.000Z\][^"]*", now ".*2018-08-29T00:00:00.000Z\][^"]*"/);
+  });
+
   it("keeps window sizes apart: a database holding 5s and 1m windows needs --window, and --window 5s scores as the CSV", async () => {
     const mixed = `sqlite:${join(out, "mixed.db")}`;
     await aggregateReference(mixed);

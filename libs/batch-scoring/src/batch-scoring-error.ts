@@ -16,7 +16,15 @@ export type BatchScoringErrorCode =
   /** The run reader found no file of the run (or of the one file asked for) under the output location. */
   | "RunNotFound"
   /** The run reader cannot open or list the output location. */
-  | "InvalidLocation";
+  | "InvalidLocation"
+  /** A range of window ends that is missing (SQL input), empty, invalid, or given for a CSV input. */
+  | "InvalidRange"
+  /** The input's storage or database cannot be reached: a run-time failure, not the caller's. */
+  | "InputUnavailable"
+  /** A window size that a SQL input does not hold, none chosen from several, or one given for a CSV. */
+  | "InvalidWindowSize"
+  /** A resumed run was given another input than it started with (location, size, content, models or engine). */
+  | "InputChanged";
 
 export class BatchScoringError extends FleetscoreError<BatchScoringErrorCode> {}
 

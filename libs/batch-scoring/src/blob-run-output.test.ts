@@ -48,7 +48,7 @@ describe.each(stores)("BlobRunOutput on %s", (_, createStore) => {
     expect(manifest.totals).toMatchObject({ scored: 15, scoredRows: 17_768 });
     const names: string[] = [];
     for await (const item of store.list("r/")) names.push(item.name);
-    expect(names.sort()).toEqual(["r/_manifest.json", ...[...expected.keys()].map((n) => `r/${n}`)].sort());
+    expect(names.sort()).toEqual(["r/_input.json", "r/_manifest.json", ...[...expected.keys()].map((n) => `r/${n}`)].sort());
     for (const [name, bytes] of expected) expect(Buffer.from(await store.get(`r/${name}`)).equals(bytes), name).toBe(true);
     expect(RunManifest.parse(JSON.parse(Buffer.from(await store.get("r/_manifest.json")).toString("utf8")))).toEqual(manifest);
   });

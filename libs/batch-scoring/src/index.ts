@@ -1,5 +1,12 @@
 export { scoreBatch } from "./score-batch.js";
-export type { ScoreBatchOptions, BatchProgress, DataForModels } from "./score-batch.js";
+export type { ScoreBatchOptions, BatchProgress } from "./score-batch.js";
+export { openScoringInput } from "./input/open-scoring-input.js";
+export type { OpenScoringInputOptions } from "./input/open-scoring-input.js";
+export { isScoringInput } from "./input/scoring-input.js";
+export type { ScoringInput, FileScoringInput, WindowsScoringInput } from "./input/scoring-input.js";
+export type { WindowMean } from "./input/window-chunks.js";
+export { InputIdentity, inputStateFileName } from "./input/input-identity.js";
+export { redactLocation } from "./input/redact-location.js";
 export { finalizeRun } from "./run/finalize-run.js";
 export type { FinalizeRunOptions } from "./run/finalize-run.js";
 export { FolderRunOutput } from "./folder-run-output.js";
@@ -16,3 +23,5 @@ export { buildRunManifest, mergeShardManifests, runStatus } from "./run/run-mani
 export type { RunManifestParts } from "./run/run-manifest-builder.js";
 export { RunReader, openRunReader, runProgress, DEFAULT_STALE_AFTER_IN_MS } from "./run/run-reader.js";
 export type { RunState, RunFile, RunProgress, RunProgressOptions, OpenRunReaderOptions } from "./run/run-reader.js";
+export { openRunOutput } from "./open-run-output.js";
+export type { OpenRunOutputOptions } from "./open-run-output.js";

@@ -259,13 +259,15 @@ describe("scoreBatch", () => {
     expect(isBatchScoringError(err)).toBe(true);
     expect((err as { code: string }).code).toBe("InvalidInput");
     expect((err as Error).message).toMatch(/truncated\.csv\.gz is not valid gzip or is truncated/);
-    expect(await readdir(join(tmp, "trunc"))).toEqual([]);
+    // Only the run's record of its input is left, for a --resume.
+    expect(await readdir(join(tmp, "trunc"))).toEqual(["_input.json"]);
   });
 
   it("stops on abort with an AbortError, no partial files and no manifest", async () => {
     const controller = new AbortController();
     const runPromise = run("aborted", { abortSignal: controller.signal, chunkSizeInBytes: 4096, onProgress: () => controller.abort() });
     await expect(runPromise).rejects.toMatchObject({ name: "AbortError" });
-    expect(await readdir(join(tmp, "aborted"))).toEqual([]);
+    // Only the run's record of its input is left, for a --resume.
+    expect(await readdir(join(tmp, "aborted"))).toEqual(["_input.json"]);
   });
 });

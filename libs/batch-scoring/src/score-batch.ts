@@ -8,12 +8,14 @@ import {
   shardManifestFileName,
   type EngineChoice,
   type MalformedRowSample,
-  type ModelKey,
   type OperationOptions,
 } from "@fleetscore/contracts";
 import { compareKeys, openModelStore, type ModelEntry, type OpenModelStoreOptions } from "@fleetscore/model-store";
 import { BatchScoringError } from "./batch-scoring-error.js";
-import { isReadingsCsvError, readLineChunks, type LineChunk, type LineSource } from "@fleetscore/readings-csv";
+import type { LineSource } from "@fleetscore/readings-csv";
+import { asBatchScoringError, readInputChunks, type InputChunk } from "./input/input-chunks.js";
+import { startRunInputState } from "./input/run-input-state.js";
+import type { ScoringInput } from "./input/scoring-input.js";
 import type { RunOutput } from "./folder-run-output.js";
 import { logger } from "./log.js";
 import type { ChunkResult } from "./run/chunk-protocol.js";
@@ -37,22 +39,14 @@ export interface BatchProgress {
   readonly modelsTotal: number;
 }
 
-/**
- * Data that can be narrowed to a set of models, e.g. window aggregates in SQL. A shard (`shard.count > 1`)
- * asks only for the models it scores, so n machines sharing a run each read 1/n of the rows; an unsharded
- * run asks for everything (`undefined`), so pairs without a model are still counted in the manifest.
- */
-export type DataForModels = (models: readonly ModelKey[] | undefined) => LineSource;
-
 export interface ScoreBatchOptions extends OperationOptions {
   readonly runId: string;
   /**
-   * Path of the readings CSV (plain or gzip), CSV text streamed from elsewhere, or a source that can be
-   * narrowed to the models scored (a SQL table: see {@link DataForModels}).
+   * What to score: an input from `openScoringInput` (a CSV file or blob, or SQL windows, which a shard
+   * reads only for its own models), the path of a readings CSV (plain or gzip), or CSV text streamed from
+   * elsewhere. The caller closes an opened input.
    */
-  readonly data: string | LineSource | DataForModels;
-  /** Where the data came from, for the manifest and messages when `data` is a local copy (e.g. of a blob). */
-  readonly dataLocation?: string;
+  readonly data: ScoringInput | string | LineSource;
   /** Location of the model store (see `openModelStore`: a folder, a versioned store, `<location>@<version>`). */
   readonly models: string;
   /**
@@ -135,18 +129,22 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
   logger.info("run planned", { ...log, models: entries.length, shardModels: mine.length, resumed: resumed.length, workers });
 
   const progress = { bytesRead: 0, totalBytes: 0, rowsDone: 0 };
-  const data = typeof options.data === "function" ? options.data(shard.count > 1 ? toScore : undefined) : options.data;
-  const dataLocation = options.dataLocation ?? (typeof data === "string" ? data : data.location);
-  if (typeof options.data === "function" && shard.count > 1) {
-    logger.info("reading only this shard's models: pairs without a model are not reported by a sharded run", { ...log, data: dataLocation });
-  }
-  const { header, chunks } = await readLineChunks(data, {
+  // A shard of SQL windows reads only its own models' windows: n machines sharing a run each read 1/n.
+  const byModel = typeof options.data === "object" && "kind" in options.data && options.data.kind === "windows" && shard.count > 1;
+  const input = await readInputChunks(options.data, byModel ? toScore : undefined, {
     ...signalOpt,
     ...(options.chunkSizeInBytes && { chunkSizeInBytes: options.chunkSizeInBytes }),
-    onFileSize: (total) => (progress.totalBytes = total),
-  }).catch((e: unknown) => {
-    throw asBatchScoringError(e);
   });
+  const dataLocation = input.location;
+  progress.totalBytes = input.sizeInBytes ?? 0;
+  if (byModel) logger.info("reading only this shard's models: pairs without a model are not reported by a sharded run", { ...log, data: dataLocation });
+  const inputState = await startRunInputState(
+    output,
+    options.shard,
+    { data: dataLocation, ...(input.sizeInBytes !== undefined && { sizeInBytes: input.sizeInBytes }), models: store.location, engine: options.engine },
+    options.resume ?? false,
+    signalOpt,
+  );
 
   const outputs = new ModelOutputs(output, toScore, PREDICTION_CSV_HEADER + "\n", signalOpt);
   const noModelRows = new Map<string, number>();
@@ -154,7 +152,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
   const malformedSamples: MalformedRowSample[] = [];
   let rows = 0;
   let malformedRows = 0;
-  let linesBefore = header.lines;
+  let linesBefore = input.headerLines;
 
   const chunkBytesRead = new Map<number, number>();
   const applyInOrder = (r: ChunkResult): void => {
@@ -197,7 +195,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
       engine: options.engine,
       modelIds: toScore.map((m) => m.modelId),
       skipModelIds: entries.filter((e) => !toScoreIds.has(e.modelId)).map((e) => e.modelId),
-      columns: header.columns,
+      columns: input.columns,
       retries: options.retries ?? 3,
       retryDelayInMs: options.retryDelayInMs ?? 100,
       maxMalformedSamples: MAX_MALFORMED_SAMPLES,
@@ -205,7 +203,9 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
     workers,
   );
   try {
-    await pumpChunks(chunks, scorers, applyInOrder, abortSignal, (seq, read) => chunkBytesRead.set(seq, read));
+    await pumpChunks(input.chunks, scorers, applyInOrder, abortSignal, (seq, read) => chunkBytesRead.set(seq, read));
+    // Before any prediction file is committed: a resume must have read the same content as the first attempt.
+    await inputState.complete(input.contentSha256());
   } catch (e) {
     await outputs.discardAll();
     throw asBatchScoringError(e);
@@ -277,7 +277,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
  * holds the reader back) and applies results strictly in chunk order.
  */
 async function pumpChunks(
-  chunks: AsyncIterable<LineChunk>,
+  chunks: AsyncIterable<InputChunk>,
   scorers: readonly ChunkScorerHandle[],
   apply: (r: ChunkResult) => void,
   abortSignal: AbortSignal | undefined,
@@ -314,7 +314,7 @@ async function pumpChunks(
     if (failure) throw failure;
   };
   try {
-    for await (const chunk of chunks) {
+    for await (const { chunk, fileBytesRead } of chunks) {
       abortSignal?.throwIfAborted();
       if (failure) throw failure;
       let scorer = leastBusy(scorers);
@@ -323,8 +323,8 @@ async function pumpChunks(
         abortSignal?.throwIfAborted();
         scorer = leastBusy(scorers);
       }
-      onSent(chunk.seq, chunk.fileBytesRead);
-      settle(chunk.seq, scorer.score(chunk.seq, chunk.bytes));
+      onSent(chunk.seq, fileBytesRead);
+      settle(chunk.seq, scorer.score(chunk));
     }
   } finally {
     // Also on abort or failure: no chunk result may arrive after the caller has cleaned up.
@@ -332,11 +332,6 @@ async function pumpChunks(
   }
   if (failure) throw failure;
   abortSignal?.throwIfAborted();
-}
-
-/** The data reader's errors keep their code (InputNotFound, InvalidInput) as this lib's error type. */
-function asBatchScoringError(e: unknown): unknown {
-  return isReadingsCsvError(e) ? new BatchScoringError(e.message, e.code, { cause: e }) : e;
 }
 
 /** Shard weights: rows when known (unknown models count as the median), else the artifact size. */

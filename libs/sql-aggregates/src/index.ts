@@ -19,6 +19,5 @@ export type { AggregateStoreLocation, SqliteLocation, PostgresLocation, MssqlLoc
 export { LATEST_SCHEMA_VERSION } from "./store/migrations.js";
 export { formatWindowSize, parseWindowSize, MAX_DEAD_LETTER_BODY_LENGTH } from "./store/records.js";
 
-// Scoring from SQL: window means as a readings CSV stream.
-export { aggregatesAsReadingsCsv, aggregatesRangeLocation, formatReferenceTimestamp } from "./scoring/aggregates-as-readings-csv.js";
-export type { AggregatesAsReadingsCsvOptions } from "./scoring/aggregates-as-readings-csv.js";
+// Scoring from SQL: the name of a range of windows, the TS of a window in prediction files.
+export { aggregatesRangeLocation, formatReferenceTimestamp } from "./scoring/window-range.js";

@@ -62,9 +62,40 @@ export interface ChunkResult {
   readonly failures: readonly ModelFailure[];
 }
 
-export type WorkerRequest =
-  | { readonly type: "init"; readonly init: ChunkScorerInit }
-  | { readonly type: "chunk"; readonly seq: number; readonly bytes: Uint8Array };
+/** Whole lines of a readings CSV (after its header), as read from the file. */
+export interface LinesChunk {
+  readonly kind: "lines";
+  readonly seq: number;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Rows that are values already (window means read from SQL): no CSV text to write and parse again. Row `i`
+ * is pair `pairOfRow[i]` (`deviceIds[p]`, `sensorIds[p]`, chunk-local), at time `times[timeOfRow[i]]`
+ * (epoch ms; the prediction file's TS is written `YYYY-MM-DD HH:MM:SS.fff` UTC, as the reference data
+ * writes it) with value `values[i]` (written `String(value)`, the shortest text that reads back the same).
+ * The typed arrays are transferred to the worker, not copied.
+ */
+export interface ValuesChunk {
+  readonly kind: "values";
+  readonly seq: number;
+  readonly deviceIds: readonly string[];
+  readonly sensorIds: readonly string[];
+  readonly pairOfRow: Int32Array;
+  readonly times: Float64Array;
+  readonly timeOfRow: Int32Array;
+  readonly values: Float64Array;
+}
+
+export type ScoringChunk = LinesChunk | ValuesChunk;
+
+/** The buffers a chunk hands over to a worker thread. */
+export function chunkTransferList(chunk: ScoringChunk): ArrayBuffer[] {
+  if (chunk.kind === "lines") return [chunk.bytes.buffer as ArrayBuffer];
+  return [chunk.pairOfRow.buffer as ArrayBuffer, chunk.times.buffer as ArrayBuffer, chunk.timeOfRow.buffer as ArrayBuffer, chunk.values.buffer as ArrayBuffer];
+}
+
+export type WorkerRequest = { readonly type: "init"; readonly init: ChunkScorerInit } | { readonly type: "chunk"; readonly chunk: ScoringChunk };
 
 export type WorkerResponse =
   | { readonly type: "ready" }

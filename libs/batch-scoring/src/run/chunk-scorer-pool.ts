@@ -1,14 +1,14 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { ChunkResult, ChunkScorerInit, WorkerResponse } from "./chunk-protocol.js";
+import { chunkTransferList, type ChunkResult, type ChunkScorerInit, type ScoringChunk, type WorkerResponse } from "./chunk-protocol.js";
 import { ChunkScorer } from "./chunk-scorer.js";
 
 /** One place chunks can be scored: a worker thread, or the calling thread. */
 export interface ChunkScorerHandle {
   /** Chunks sent and not yet answered. */
   readonly inFlight: number;
-  score(seq: number, bytes: Uint8Array): Promise<ChunkResult>;
+  score(chunk: ScoringChunk): Promise<ChunkResult>;
   close(): Promise<void>;
 }
 
@@ -51,9 +51,9 @@ class InProcessScorer implements ChunkScorerHandle {
     this.#scorer = scorer;
   }
 
-  score(seq: number, bytes: Uint8Array): Promise<ChunkResult> {
+  score(chunk: ScoringChunk): Promise<ChunkResult> {
     this.inFlight++;
-    const result = this.#queue.then(() => this.#scorer.scoreChunk(seq, bytes));
+    const result = this.#queue.then(() => this.#scorer.score(chunk));
     this.#queue = result.catch(() => undefined);
     return result.finally(() => this.inFlight--);
   }
@@ -92,12 +92,12 @@ class WorkerScorer implements ChunkScorerHandle {
     });
   }
 
-  score(seq: number, bytes: Uint8Array): Promise<ChunkResult> {
+  score(chunk: ScoringChunk): Promise<ChunkResult> {
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
-      this.#pending.set(seq, { resolve, reject });
+      this.#pending.set(chunk.seq, { resolve, reject });
       // Transfer, not copy: the chunk is not used again on this side.
-      this.#worker.postMessage({ type: "chunk", seq, bytes }, [bytes.buffer as ArrayBuffer]);
+      this.#worker.postMessage({ type: "chunk", chunk }, chunkTransferList(chunk));
     });
   }
 

@@ -23,11 +23,11 @@ port.on("message", (request: WorkerRequest) => {
         return;
       }
       if (!scorer) throw new Error("chunk received before init");
-      const result = await scorer.scoreChunk(request.seq, request.bytes);
+      const result = await scorer.score(request.chunk);
       post({ type: "result", result }, [result.output.buffer as ArrayBuffer]);
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
-      post({ type: "error", ...(request.type === "chunk" && { seq: request.seq }), message: err.message, ...(err.stack && { stack: err.stack }) });
+      post({ type: "error", ...(request.type === "chunk" && { seq: request.chunk.seq }), message: err.message, ...(err.stack && { stack: err.stack }) });
     }
   });
 });
