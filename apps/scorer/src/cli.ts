@@ -1,18 +1,13 @@
 import { Command, Option } from "commander";
-import { setLogLevel } from "@fleetscore/logger";
-import { loadConfig, type Config } from "./config.js";
 import { ExitCode } from "./exit-codes.js";
 import { createProgressReporter } from "./progress.js";
 import { ModelsListArgs, ModelsPushArgs, runModelsListCommand, runModelsPushCommand } from "./models-command.js";
 import { addModelsImportCommand } from "./models-import-command.js";
 import { FinalizeArgs, ScoreArgs, runFinalizeCommand, runScoreCommand } from "./score-command.js";
-import { parseFlags, runProgram } from "@fleetscore/cli-support";
+import { packageVersion, parseFlags, runProgram, type FleetscoreEnv, type ProcessIo } from "@fleetscore/cli-support";
 
-export interface CliIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
-  readonly env: NodeJS.ProcessEnv;
-  readonly abortSignal: AbortSignal;
+/** The process I/O, and a clock tests can set. */
+export interface CliIo extends ProcessIo {
   readonly now?: () => Date;
 }
 
@@ -22,7 +17,7 @@ export interface CliIo {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = ExitCode.Ok;
-  let config: Config | undefined;
+  let config: FleetscoreEnv | undefined;
   const program = new Command("fleetscore-scorer")
     .description("Scores one-class SVM anomaly models on sensor data and writes predictions and a run manifest.")
     .exitOverride()
@@ -51,7 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         exitCode = await runScoreCommand(args, {
           stdout: io.stdout,
           env: io.env,
-          ...(config?.modelCacheDir && { modelCacheDir: config.modelCacheDir }),
+          ...(config?.FLEETSCORE_MODEL_CACHE_DIR && { modelCacheDir: config.FLEETSCORE_MODEL_CACHE_DIR }),
           abortSignal: io.abortSignal,
           onProgress: progress.onProgress,
           ...(io.now && { now: io.now }),
@@ -93,10 +88,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   addModelsImportCommand(models, io, (code) => (exitCode = code));
 
   return runProgram(program, argv, io, {
-    configure: () => {
-      config = loadConfig(io.env);
-      setLogLevel(config.logLevel);
-    },
+    configure: (env) => (config = env),
+    version: packageVersion(import.meta.url),
     exitCode: () => exitCode,
     interruptedMessage: "the run stopped before its manifest was written",
   });
