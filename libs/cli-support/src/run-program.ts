@@ -30,7 +30,10 @@ export interface RunProgramOptions {
 export async function runProgram(program: Command, argv: readonly string[], io: ProcessIo, options: RunProgramOptions): Promise<number> {
   try {
     setLogSink((record) => io.stderr.write(formatJsonLine(record) + "\n"));
-    if (options.version) program.version(options.version, "-V, --version", "print the version and exit");
+    if (options.version) {
+      // Positional: the program's --version comes before a command, so `models push --version <id>` stays the command's.
+      program.enablePositionalOptions().version(options.version, "-V, --version", "print the version and exit");
+    }
     const env = readEnv(io.env, options.defaultLogLevel ? { defaultLogLevel: options.defaultLogLevel } : {});
     setLogLevel(env.FLEETSCORE_LOG_LEVEL);
     options.configure?.(env);
