@@ -12,3 +12,5 @@ export type { FleetscoreEnv } from "./env.js";
 export { passwordsInArgs, redactingStream, refuseCredentialsInArgs, scrubSecrets } from "./credentials.js";
 export { Duration, parseDuration } from "./duration.js";
 export { packageVersion } from "./package-version.js";
+export { createProgressReporter, perSecond } from "./progress.js";
+export type { ProgressBarView, ProgressReporter, ProgressReporterOptions } from "./progress.js";
