@@ -11,6 +11,12 @@ export interface CliIo extends ProcessIo {
   readonly now?: () => Date;
 }
 
+const HELP_FOOTER = `
+Blob URLs (--models, --data, --out, model stores) take no credentials: the account key of
+AZURE_STORAGE_CONNECTION_STRING when it names the account, else DefaultAzureCredential.
+Exit codes: 0 done, 1 run-time failure (a service or the disk), 2 usage or input error,
+3 more models failed than --max-failed-models, 130 interrupted. See the README for the outputs.`;
+
 /**
  * The scorer's command line. Returns the exit code instead of exiting so tests can run it in-process.
  * Logs go to stderr as JSON lines; the human summary goes to stdout.
@@ -26,11 +32,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program
     .command("score")
     .description("Score every model on its rows of the data file.")
-    .requiredOption("--models <dir>", "folder of model_<device>_<sensor>.onnx (+ optional .json float64 parameters)")
-    .requiredOption("--data <file|url>", "readings CSV with columns TS,Device,Sensor,Value (plain or .gz; a path or a blob URL), or window aggregates in SQL: sqlite:<file> | postgres://... | mssql://... (with --from/--to)")
+    .addHelpText("after", HELP_FOOTER)
+    .requiredOption("--models <location>", "folder of model_<device>_<sensor>.onnx (+ optional .json float64 parameters), or a model store made by `models push`: a folder or a Blob container URL http(s)://<account>/<container>[/<prefix>], its current version or <location>@<version>")
+    .requiredOption("--data <file|url>", "readings CSV with columns TS,Device,Sensor,Value (plain or gzip; a path or a Blob URL), or window aggregates in SQL: sqlite:<file> | postgres://user@host:port/db | mssql://... (with --from/--to; password: FLEETSCORE_SQL_PASSWORD)")
     .option("--from <iso>", "with a SQL --data: score the windows ending after this time (exclusive), e.g. 2018-08-29T00:00:00Z")
     .option("--to <iso>", "with a SQL --data: ... and up to this time (inclusive)")
-    .requiredOption("--out <dir>", "output folder; the run writes <out>/<run-id>/")
+    .requiredOption("--out <location>", "output folder or Blob container URL (not inside --models); the run writes <out>/<run-id>/")
     .option("--run-id <id>", "run id (default: start time in UTC, YYYYMMDDTHHMMSSZ)")
     .addOption(new Option("--engine <engine>", "scoring engine").choices(["auto", "onnx", "ts"]).default("auto"))
     .option("--workers <n>", "worker threads scoring in parallel; 0 scores on the main thread (default: available cores)")
