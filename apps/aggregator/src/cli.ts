@@ -1,19 +1,8 @@
 import { Command, Option } from "commander";
-import { z } from "zod";
-import { LOG_LEVELS, setLogLevel } from "@fleetscore/logger";
 import { ExitCode } from "./exit-codes.js";
 import { RunArgs, runRunCommand } from "./run-command.js";
 import { StreamAnalyticsArgs, runStreamAnalyticsCommand } from "./stream-analytics-command.js";
-import { UsageError, parseFlags, runProgram } from "@fleetscore/cli-support";
-
-export interface CliIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
-  readonly env: NodeJS.ProcessEnv;
-  readonly abortSignal: AbortSignal;
-}
-
-const Env = z.object({ FLEETSCORE_LOG_LEVEL: z.enum(LOG_LEVELS).default("info") });
+import { packageVersion, parseFlags, runProgram, type ProcessIo } from "@fleetscore/cli-support";
 
 /** Flags shared by `run` and `stream-analytics`: the windowing is configured once for both. */
 function windowingOptions(command: Command): Command {
@@ -28,7 +17,7 @@ function windowingOptions(command: Command): Command {
  * The aggregator's command line. Returns the exit code instead of exiting so tests can run it in-process.
  * Logs go to stderr as JSON lines; the human summary goes to stdout.
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], io: ProcessIo): Promise<number> {
   let exitCode: number = ExitCode.Ok;
   const program = new Command("fleetscore-aggregator")
     .description("Aggregates sensor readings in tumbling windows (the Stream Analytics role) into SQL.")
@@ -66,11 +55,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   });
 
   return runProgram(program, argv, io, {
-    configure: () => {
-      const env = Env.safeParse(Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== "")));
-      if (!env.success) throw new UsageError(`Invalid configuration:\n${z.prettifyError(env.error)}`);
-      setLogLevel(env.data.FLEETSCORE_LOG_LEVEL);
-    },
+    version: packageVersion(import.meta.url),
     exitCode: () => exitCode,
     interruptedMessage: "stopped after saving the last batch read",
   });

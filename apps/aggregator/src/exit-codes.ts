@@ -1,11 +1,9 @@
-/** Process exit codes of the aggregator, documented in the README. */
-export const ExitCode = {
-  Ok: 0,
-  /** The run failed (e.g. the database became unavailable); its last checkpoint is intact: run it again. */
-  Failed: 1,
-  /** Usage or input error: the message names the flag, file or URL. */
-  Usage: 2,
-  /** Stopped by SIGINT/SIGTERM (what was read is saved; a restart continues from there). */
-  Interrupted: 130,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+import { CommonExitCode } from "@fleetscore/cli-support";
+
+/**
+ * Process exit codes of the aggregator, documented in the README: only the shared ones. 1 = the run failed
+ * (e.g. the database became unavailable; its last checkpoint is intact: run it again), 2 = usage or input
+ * error, 130 = stopped by SIGINT/SIGTERM (what was read is saved).
+ */
+export const ExitCode = CommonExitCode;
+export type ExitCode = CommonExitCode;

@@ -1,15 +1,6 @@
 import { z } from "zod";
 import type { WindowingOptions } from "@fleetscore/stream-windowing";
-import { parseDuration } from "./duration.js";
-
-const Duration = z.string().transform((text, ctx) => {
-  try {
-    return parseDuration(text);
-  } catch (e) {
-    ctx.addIssue({ code: "custom", message: (e as Error).message });
-    return z.NEVER;
-  }
-});
+import { Duration } from "@fleetscore/cli-support";
 
 /** `--window`, `--late-arrival`, `--out-of-order`, `--on-late`, as the windowing engine's options. */
 export const WindowingArgs = z.object({

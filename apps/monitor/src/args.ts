@@ -1,16 +1,6 @@
-import ms from "ms";
 import { RunId } from "@fleetscore/contracts";
+import { Duration } from "@fleetscore/cli-support";
 import { z } from "zod";
-
-/** `15m`, `30s`, `2h`, or a bare number of seconds (vercel's `ms` grammar), to milliseconds. */
-const Duration = z.string().transform((text, ctx) => {
-  const value = /^\d+$/.test(text.trim()) ? Number(text) * 1000 : ms(text as ms.StringValue);
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    ctx.addIssue({ code: "custom", message: `"${text}" is not a duration: use e.g. 30s, 15m, 2h (a bare number means seconds)` });
-    return z.NEVER;
-  }
-  return value;
-});
 
 const Common = z.object({
   /** Optional with `config` when its pipelines share one output. */

@@ -1,9 +1,8 @@
 import { Command } from "commander";
 import type { z } from "zod";
-import { setLogLevel } from "@fleetscore/logger";
-import { parseFlags, runProgram, type ProcessIo } from "@fleetscore/cli-support";
+import { packageVersion, parseFlags, runProgram, type ProcessIo } from "@fleetscore/cli-support";
 import { ReportArgs, RunsArgs, ShowArgs, WatchArgs } from "./args.js";
-import { loadConfig, type Config } from "./config.js";
+import { configFromEnv, type Config } from "./config.js";
 import type { MonitorContext } from "./context.js";
 import type { AzureDeps } from "./sources/open-sources.js";
 import { ExitCode } from "./exit-codes.js";
@@ -80,10 +79,9 @@ export async function runCli(argv: readonly string[], io: ProcessIo, azure: Azur
     .action(action(ReportArgs, runReportCommand));
 
   return runProgram(program, argv, io, {
-    configure: () => {
-      config = loadConfig(io.env);
-      setLogLevel(config.logLevel);
-    },
+    configure: (env) => (config = configFromEnv(env)),
+    defaultLogLevel: "warning",
+    version: packageVersion(import.meta.url),
     exitCode: () => exitCode,
     interruptedMessage: "stopped watching; the run itself is not affected",
   });

@@ -1,7 +1,6 @@
 import { Command } from "commander";
 import { z } from "zod";
-import { LOG_LEVELS, setLogLevel } from "@fleetscore/logger";
-import { CommonExitCode, parseFlags, runProgram, UsageError, type ProcessIo } from "@fleetscore/cli-support";
+import { CommonExitCode, packageVersion, parseFlags, runProgram, UsageError, type ProcessIo } from "@fleetscore/cli-support";
 import { getRunReport } from "@fleetscore/scheduling";
 import { formatReport, formatRuns } from "./format.js";
 import { openScheduler } from "./open-scheduler.js";
@@ -9,7 +8,6 @@ import { openScheduler } from "./open-scheduler.js";
 /** A run-once whose run ended `failed` exits 3, as the scorer does when a run fails its threshold. */
 export const RUN_FAILED_EXIT_CODE = 3;
 
-const Env = z.object({ FLEETSCORE_LOG_LEVEL: z.enum(LOG_LEVELS).default("info") });
 const ConfigFlag = z.object({ config: z.string().min(1) });
 const RunOnceFlags = ConfigFlag.extend({ pipeline: z.string().min(1), at: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional() });
 const RunsFlags = ConfigFlag.extend({ last: z.coerce.number().int().positive().default(20) });
@@ -86,11 +84,7 @@ export async function runCli(argv: readonly string[], io: ProcessIo): Promise<nu
     });
 
   return runProgram(program, argv, io, {
-    configure: () => {
-      const env = Env.safeParse(Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== "")));
-      if (!env.success) throw new UsageError(`Invalid configuration:\n${z.prettifyError(env.error)}`);
-      setLogLevel(env.data.FLEETSCORE_LOG_LEVEL);
-    },
+    version: packageVersion(import.meta.url),
     exitCode: () => exitCode,
     interruptedMessage: "drained: running shards finished; the run resumes on the next start or run-once",
   });

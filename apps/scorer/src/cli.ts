@@ -1,20 +1,21 @@
 import { Command, Option } from "commander";
-import { setLogLevel } from "@fleetscore/logger";
-import { loadConfig, type Config } from "./config.js";
 import { ExitCode } from "./exit-codes.js";
 import { createProgressReporter } from "./progress.js";
 import { ModelsListArgs, ModelsPushArgs, runModelsListCommand, runModelsPushCommand } from "./models-command.js";
 import { addModelsImportCommand } from "./models-import-command.js";
 import { FinalizeArgs, ScoreArgs, runFinalizeCommand, runScoreCommand } from "./score-command.js";
-import { parseFlags, runProgram } from "@fleetscore/cli-support";
+import { packageVersion, parseFlags, runProgram, type FleetscoreEnv, type ProcessIo } from "@fleetscore/cli-support";
 
-export interface CliIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
-  readonly env: NodeJS.ProcessEnv;
-  readonly abortSignal: AbortSignal;
+/** The process I/O, and a clock tests can set. */
+export interface CliIo extends ProcessIo {
   readonly now?: () => Date;
 }
+
+const HELP_FOOTER = `
+Blob URLs (--models, --data, --out, model stores) take no credentials: the account key of
+AZURE_STORAGE_CONNECTION_STRING when it names the account, else DefaultAzureCredential.
+Exit codes: 0 done, 1 run-time failure (a service or the disk), 2 usage or input error,
+3 more models failed than --max-failed-models, 130 interrupted. See the README for the outputs.`;
 
 /**
  * The scorer's command line. Returns the exit code instead of exiting so tests can run it in-process.
@@ -22,7 +23,7 @@ export interface CliIo {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = ExitCode.Ok;
-  let config: Config | undefined;
+  let config: FleetscoreEnv | undefined;
   const program = new Command("fleetscore-scorer")
     .description("Scores one-class SVM anomaly models on sensor data and writes predictions and a run manifest.")
     .exitOverride()
@@ -31,12 +32,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program
     .command("score")
     .description("Score every model on its rows of the data file.")
-    .requiredOption("--models <dir>", "folder of model_<device>_<sensor>.onnx (+ optional .json float64 parameters)")
-    .requiredOption("--data <file|url>", "readings CSV with columns TS,Device,Sensor,Value (plain or .gz; a path or a blob URL), or window aggregates in SQL: sqlite:<file> | postgres://... | mssql://... (with --from/--to)")
+    .addHelpText("after", HELP_FOOTER)
+    .requiredOption("--models <location>", "folder of model_<device>_<sensor>.onnx (+ optional .json float64 parameters), or a model store made by `models push`: a folder or a Blob container URL http(s)://<account>/<container>[/<prefix>], its current version or <location>@<version>")
+    .requiredOption("--data <file|url>", "readings CSV with columns TS,Device,Sensor,Value (plain or gzip; a path or a Blob URL), or window aggregates in SQL: sqlite:<file> | postgres://user@host:port/db | mssql://... (with --from/--to; password: FLEETSCORE_SQL_PASSWORD)")
     .option("--from <iso>", "with a SQL --data: score the windows ending after this time (exclusive), e.g. 2018-08-29T00:00:00Z")
     .option("--to <iso>", "with a SQL --data: ... and up to this time (inclusive)")
     .option("--window <size>", "with a SQL --data: the window size to score (e.g. 5s, 1m); needed when the database holds several")
-    .requiredOption("--out <dir>", "output folder; the run writes <out>/<run-id>/")
+    .requiredOption("--out <location>", "output folder or Blob container URL (not inside --models); the run writes <out>/<run-id>/")
     .option("--run-id <id>", "run id (default: start time in UTC, YYYYMMDDTHHMMSSZ)")
     .addOption(new Option("--engine <engine>", "scoring engine").choices(["auto", "onnx", "ts"]).default("auto"))
     .option("--workers <n>", "worker threads scoring in parallel; 0 scores on the main thread (default: available cores)")
@@ -53,7 +55,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         exitCode = await runScoreCommand(args, {
           stdout: io.stdout,
           env: io.env,
-          ...(config?.modelCacheDir && { modelCacheDir: config.modelCacheDir }),
+          ...(config?.FLEETSCORE_MODEL_CACHE_DIR && { modelCacheDir: config.FLEETSCORE_MODEL_CACHE_DIR }),
           abortSignal: io.abortSignal,
           onProgress: progress.onProgress,
           ...(io.now && { now: io.now }),
@@ -96,10 +98,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   addModelsImportCommand(models, io, (code) => (exitCode = code));
 
   return runProgram(program, argv, io, {
-    configure: () => {
-      config = loadConfig(io.env);
-      setLogLevel(config.logLevel);
-    },
+    configure: (env) => (config = env),
+    version: packageVersion(import.meta.url),
     exitCode: () => exitCode,
     interruptedMessage: "the run stopped before its manifest was written",
   });

@@ -1,11 +1,8 @@
 import { Command, Option } from "commander";
-import { z } from "zod";
-import { UsageError, parseFlags, runProgram, type ProcessIo } from "@fleetscore/cli-support";
-import { LOG_LEVELS, setLogLevel } from "@fleetscore/logger";
+import { packageVersion, parseFlags, runProgram, type ProcessIo } from "@fleetscore/cli-support";
 import { RunArgs } from "./run-args.js";
 import { runRunCommand } from "./run-command.js";
 
-const Env = z.object({ FLEETSCORE_LOG_LEVEL: z.enum(LOG_LEVELS).default("info") });
 
 /** The simulator's command line. Returns the exit code (0 done, 1 sending failed, 2 usage, 130 interrupted). */
 export async function runCli(argv: readonly string[], io: ProcessIo): Promise<number> {
@@ -48,11 +45,7 @@ export async function runCli(argv: readonly string[], io: ProcessIo): Promise<nu
     });
 
   return runProgram(program, argv, io, {
-    configure: () => {
-      const env = Env.safeParse(Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== "")));
-      if (!env.success) throw new UsageError(`Invalid configuration:\n${z.prettifyError(env.error)}`);
-      setLogLevel(env.data.FLEETSCORE_LOG_LEVEL);
-    },
+    version: packageVersion(import.meta.url),
     exitCode: () => exitCode,
     interruptedMessage: "stopped after the batch in flight; the summary above says how many events were sent (resume with --skip)",
   });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Duration } from "./duration.js";
+import { Duration } from "@fleetscore/cli-support";
 
 const Rate = z.coerce.number().min(0).max(1);
 const Count = z.coerce.number().int().min(1);

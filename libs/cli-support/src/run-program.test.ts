@@ -48,4 +48,20 @@ describe("runProgram", () => {
     expect(await broken.run(["go"])).toBe(CommonExitCode.Internal);
     expect(broken.err()).toMatch(/^internal error: TypeError: boom\n {4}at /);
   });
+
+  it("prints --version before a command, and leaves a command's own --version to the command", async () => {
+    let out = "";
+    let given: unknown;
+    const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => t }, env: {}, abortSignal: new AbortController().signal };
+    const program = (): Command => {
+      const p = new Command("demo").exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+      p.command("push").option("--version <id>").action((opts: { version?: string }) => void (given = opts.version));
+      return p;
+    };
+    const options = { exitCode: () => 0, interruptedMessage: "stopped", version: "9.8.7" };
+    expect(await runProgram(program(), ["--version"], io, options)).toBe(CommonExitCode.Ok);
+    expect(out).toBe("9.8.7\n");
+    expect(await runProgram(program(), ["push", "--version", "v1"], io, options)).toBe(CommonExitCode.Ok);
+    expect(given).toBe("v1");
+  });
 });

@@ -24,3 +24,4 @@ export { withRetries, isTransientIoError } from "./retry.js";
 export type { RetryOptions } from "./retry.js";
 export { mapWithConcurrency, Semaphore } from "./map-with-concurrency.js";
 export { MAX_QUOTED_INPUT_CHARACTERS, quoteInput } from "./quote-input.js";
+export { credentialInLocation, redactCredentials } from "./redact.js";
