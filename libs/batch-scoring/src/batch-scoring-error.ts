@@ -12,7 +12,9 @@ export type BatchScoringErrorCode =
   /** An output file could not be written. */
   | "OutputFailed"
   /** `shard.count` differs from the shard count the run was started with (its shard manifests say). */
-  | "ShardMismatch";
+  | "ShardMismatch"
+  /** Another scorer holds the writer lease of this run (or shard): two writers would lose rows. The message names it. */
+  | "RunLeased";
 
 export class BatchScoringError extends FleetscoreError<BatchScoringErrorCode> {}
 
