@@ -50,6 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       try {
         exitCode = await runScoreCommand(args, {
           stdout: io.stdout,
+          stderr: io.stderr,
           env: io.env,
           ...(config?.modelCacheDir && { modelCacheDir: config.modelCacheDir }),
           abortSignal: io.abortSignal,
@@ -68,7 +69,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .requiredOption("--run-id <id>", "the run to finalize")
     .action(async (opts: Record<string, unknown>) => {
       const args = parseFlags(FinalizeArgs, opts);
-      exitCode = await runFinalizeCommand(args, { stdout: io.stdout, env: io.env, abortSignal: io.abortSignal });
+      exitCode = await runFinalizeCommand(args, { stdout: io.stdout, stderr: io.stderr, env: io.env, abortSignal: io.abortSignal });
     });
 
   const models = program.command("models").description("Publish and list versions of a model store (a folder or an Azure Blob container URL).");

@@ -4,6 +4,8 @@ export const ExitCode = {
   Ok: 0,
   /** Internal error (a bug or an unexpected environment failure). */
   Internal: 1,
+  /** A run-time failure the message explains, e.g. another scorer is writing this run (its lease). */
+  RunFailed: 1,
   /** Usage or input error: the message names the flag or file. */
   Usage: 2,
   /** Some models failed; the others were written and the manifest lists the failures. */

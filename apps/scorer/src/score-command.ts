@@ -14,6 +14,7 @@ import {
   parseShardSpec,
   scoreBatch,
   type BatchProgress,
+  type BatchScoringErrorCode,
   type DataForModels,
   type RunOutput,
 } from "@fleetscore/batch-scoring";
@@ -58,6 +59,8 @@ export type FinalizeArgs = z.infer<typeof FinalizeArgs>;
 
 export interface ScoreCommandContext {
   readonly stdout: { write(text: string): unknown };
+  /** Where run-time failures are explained (exit 1). */
+  readonly stderr?: { write(text: string): unknown };
   /** The process environment: credentials for Blob model stores (AZURE_STORAGE_CONNECTION_STRING). */
   readonly env?: NodeJS.ProcessEnv;
   /** Local cache of downloaded model files (FLEETSCORE_MODEL_CACHE_DIR). */
@@ -103,6 +106,7 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
     });
     ctx.stdout.write(formatSummary(manifest, output.location, (performance.now() - started) / 1000));
   } catch (e) {
+    if (isBatchScoringError(e) && e.code === "RunLeased") return runFailed(e, ctx);
     throw asUsageError(e);
   } finally {
     await data.cleanup();
@@ -130,7 +134,10 @@ async function openRunOutput(out: string, runId: string, retries: number, ctx: S
   } catch (e) {
     throw new UsageError(`--out: ${(e as Error).message}`, { cause: e });
   }
-  if (location.kind === "folder") return FolderRunOutput.create(location.path, runId, { abortSignal: ctx.abortSignal, retries });
+  // FLEETSCORE_LEASE_STALE_AFTER_MS: how long a silent folder writer keeps its lease (default 30 s).
+  const staleAfter = Number(ctx.env?.["FLEETSCORE_LEASE_STALE_AFTER_MS"]);
+  const lease = Number.isInteger(staleAfter) && staleAfter > 0 ? { leaseStaleAfterMs: staleAfter } : {};
+  if (location.kind === "folder") return FolderRunOutput.create(location.path, runId, { abortSignal: ctx.abortSignal, retries, ...lease });
   try {
     const { openBlobStore } = await import("@fleetscore/storage/azure");
     // One try per SDK call: BlobRunOutput retries with backoff itself (--retries), so an outage fails in
@@ -231,14 +238,19 @@ async function readRowsPerModel(path: string): Promise<Map<string, number>> {
   return new Map(parsed.data.models.filter((m) => m.rows > 0).map((m) => [m.modelId, m.rows]));
 }
 
+function runFailed(e: Error, ctx: ScoreCommandContext): ExitCode {
+  ctx.stderr?.write(`error: ${e.message}\n`);
+  return ExitCode.RunFailed;
+}
+
 /** The flag each batch-scoring error code blames. */
-const BATCH_ERROR_FLAG = { InputNotFound: "--data", InvalidInput: "--data", NoModels: "--models", InvalidRun: "--out", OutputFailed: "--out", ShardMismatch: "--shard" } as const;
+const BATCH_ERROR_FLAG: Record<Exclude<BatchScoringErrorCode, "RunLeased">, string> = { InputNotFound: "--data", InvalidInput: "--data", NoModels: "--models", InvalidRun: "--out", OutputFailed: "--out", ShardMismatch: "--shard" };
 
 /** Input and location errors become usage errors naming the flag; anything else stays internal. */
 function asUsageError(e: unknown): unknown {
   if (isModelStoreError(e)) return new UsageError(`--models: ${e.message}`, { cause: e });
   if (isAggregateStoreError(e) && e.code !== "Unavailable") return new UsageError(`--data: ${e.message}`, { cause: e });
-  if (isBatchScoringError(e)) return new UsageError(`${BATCH_ERROR_FLAG[e.code]}: ${e.message}`, { cause: e });
+  if (isBatchScoringError(e) && e.code !== "RunLeased") return new UsageError(`${BATCH_ERROR_FLAG[e.code]}: ${e.message}`, { cause: e });
   return e;
 }
 
