@@ -218,10 +218,12 @@ async function localDataFile(data: string, ctx: ScoreCommandContext): Promise<{ 
 export async function runFinalizeCommand(args: FinalizeArgs, ctx: ScoreCommandContext): Promise<ExitCode> {
   try {
     const output = await openRunOutput(args.out, args.runId, 3, ctx, { create: false });
+    await output.assertNoWriter({ abortSignal: ctx.abortSignal }); // a shard still writing: its manifest would be missed
     const manifest = (await finalizeRun(output, { abortSignal: ctx.abortSignal }))!;
     ctx.stdout.write(formatSummary(manifest, output.location, manifest.durationMs / 1000));
     return manifest.status === "failed" ? ExitCode.ModelsFailed : ExitCode.Ok;
   } catch (e) {
+    if (isBatchScoringError(e) && e.code === "RunLeased") return runFailed(e, ctx);
     throw asUsageError(e);
   }
 }

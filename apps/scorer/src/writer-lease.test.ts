@@ -62,7 +62,7 @@ describe("one writer per run", () => {
   const slowEnv = { FLEETSCORE_LEASE_STALE_AFTER_MS: "600000" };
 
   for (const shard of [undefined, "1/2"]) {
-    it(`a second scorer on the same ${shard ? "shard" : "run"} exits 1 naming the holder; the first's output is a clean run's`, async () => {
+    it(`a second scorer on the same ${shard ? "shard" : "run"} exits 1 naming the holder${shard ? ", and so does finalize" : ""}; the first's output is a clean run's`, async () => {
       const out = join(tmp, `two-${shard ? "shard" : "run"}`);
       const args = ["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", out, "--run-id", "r", ...(shard ? ["--shard", shard] : [])];
       let second: ScorerResult | undefined;
@@ -72,6 +72,11 @@ describe("one writer per run", () => {
         expect(second.stderr).toContain(`is being written by another scorer (pid ${child.pid} on host `);
         expect(second.stderr).toContain(join(out, "r", shard ? "_lease-shard-1-of-2.0.json" : "_lease.0.json"));
         expect(second.stderr).not.toContain("internal error");
+        if (shard) {
+          const finalize = await runScorer(["finalize", "--out", out, "--run-id", "r"]);
+          expect(finalize.code, finalize.stderr).toBe(1);
+          expect(finalize.stderr).toContain(`run r is being written by another scorer (pid ${child.pid} on host `);
+        }
       });
       expect(second).toBeDefined();
       expect(first.code, first.stderr).toBe(0);

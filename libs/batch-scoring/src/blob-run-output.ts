@@ -6,8 +6,8 @@ import { isAbortError, withRetries, type OperationOptions } from "@fleetscore/co
 import { isBlobStoreError, type BlobStore } from "@fleetscore/storage";
 import { BatchScoringError } from "./batch-scoring-error.js";
 import type { RunOutput, RunOutputOptions } from "./folder-run-output.js";
-import { acquireBlobLease } from "./lease/blob-writer-lease.js";
-import { describeShard, leaseBaseName, type WriterLease } from "./lease/writer-lease.js";
+import { acquireBlobLease, findLiveBlobLease } from "./lease/blob-writer-lease.js";
+import { describeShard, leaseBaseName, runLeasedError, type WriterLease } from "./lease/writer-lease.js";
 import type { ShardSpec } from "./run/shard-plan.js";
 
 export interface BlobRunOutputOptions extends RunOutputOptions {
@@ -52,6 +52,12 @@ export class BlobRunOutput implements RunOutput {
     const name = `${leaseBaseName(shard)}.json`;
     this.#lease = await acquireBlobLease(this.#store, this.#prefix + name, this.#blob(name), describeShard(this.#runId, shard));
     return this.#lease;
+  }
+
+  async assertNoWriter(options: OperationOptions = {}): Promise<void> {
+    const live = await this.#io("list", this.location, () => findLiveBlobLease(this.#store, this.#prefix));
+    options.abortSignal?.throwIfAborted();
+    if (live) throw runLeasedError(`run ${this.#runId}`, live.holder, this.#blob(live.name.slice(this.#prefix.length)), "finalize once every shard has finished");
   }
 
   async list(options: OperationOptions = {}): Promise<string[]> {

@@ -2,8 +2,8 @@ import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } fr
 import { dirname, join, resolve } from "node:path";
 import { isAbortError, isTransientIoError, withRetries, type OperationOptions } from "@fleetscore/contracts";
 import { BatchScoringError } from "./batch-scoring-error.js";
-import { acquireFolderLease } from "./lease/folder-writer-lease.js";
-import { describeShard, leaseBaseName, type WriterLease } from "./lease/writer-lease.js";
+import { acquireFolderLease, findLiveFolderLease } from "./lease/folder-writer-lease.js";
+import { describeShard, leaseBaseName, runLeasedError, type WriterLease } from "./lease/writer-lease.js";
 import type { ShardSpec } from "./run/shard-plan.js";
 
 export interface RunOutputOptions extends OperationOptions {
@@ -42,6 +42,11 @@ export interface RunOutput {
    * @throws BatchScoringError `RunLeased` naming the holder while another scorer writes it.
    */
   acquireWriterLease(shard: ShardSpec | undefined, options?: OperationOptions): Promise<WriterLease>;
+  /**
+   * For commands that must not meet a writer (`finalize`).
+   * @throws BatchScoringError `RunLeased` naming the holder while a writer of the run or of any shard holds its lease.
+   */
+  assertNoWriter(options?: OperationOptions): Promise<void>;
 }
 
 const PARTIAL_SUFFIX = ".partial";
@@ -86,6 +91,11 @@ export class FolderRunOutput implements RunOutput {
       await this.#removeIfUnused();
     };
     return { ...lease, release, [Symbol.asyncDispose]: release };
+  }
+
+  async assertNoWriter(): Promise<void> {
+    const live = await findLiveFolderLease(this.location);
+    if (live) throw runLeasedError(`run ${this.#runId}`, live.holder, live.path, "finalize once every shard has finished");
   }
 
   /** A run (a missing folder is a run with no files yet). */

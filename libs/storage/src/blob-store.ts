@@ -11,6 +11,8 @@ export interface BlobItem {
 
 /** What `getProperties` returns. */
 export interface BlobProperties {
+  /** Whether someone holds a lease on the blob now (`acquireLease`). */
+  readonly leased: boolean;
   readonly etag: string;
   readonly sizeInBytes: number;
   readonly lastModified: Date;

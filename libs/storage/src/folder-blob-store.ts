@@ -229,7 +229,7 @@ export class FolderBlobStore implements BlobStore {
     try {
       const s = await stat(path, { bigint: true });
       if (!s.isFile()) throw Object.assign(new Error(`not a file: ${path}`), { code: "ENOENT" });
-      return { etag: etagOf(s), sizeInBytes: Number(s.size), lastModified: new Date(Number(s.mtimeMs)) };
+      return { leased: leases.isLive(path), etag: etagOf(s), sizeInBytes: Number(s.size), lastModified: new Date(Number(s.mtimeMs)) };
     } catch (e) {
       throw this.mapError(e, name);
     }

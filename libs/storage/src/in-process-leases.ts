@@ -39,6 +39,10 @@ export class InProcessLeases {
     };
   }
 
+  isLive(key: string): boolean {
+    return this.#live(key) !== undefined;
+  }
+
   break(key: string): void {
     this.#held.delete(key);
   }

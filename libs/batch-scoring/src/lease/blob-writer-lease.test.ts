@@ -48,7 +48,9 @@ describe.each(stores)("blob writer lease on %s", (_, createStore) => {
     expect(refused?.code).toBe("RunLeased");
     expect(refused?.message).toContain(`run r shard 1/3 is being written by another scorer (pid ${process.pid} on host ${hostname()} since ${lease.holder.since})`);
     expect(refused?.message).toContain(lease.location);
+    expect((await failure(second.assertNoWriter()))?.message).toContain(`is being written by another scorer (pid ${process.pid}`);
     await lease.release();
+    await second.assertNoWriter();
     await (await second.acquireWriterLease({ index: 1, count: 3 })).release();
   });
 

@@ -74,6 +74,15 @@ function keep(store: BlobStore, name: string, lease: BlobLease, holder: LeaseHol
   return { holder, location, throwIfLost: () => keeper.throwIfLost(), release, [Symbol.asyncDispose]: release };
 }
 
+/** A live writer lease of any shard of the run under `prefix`, if there is one. */
+export async function findLiveBlobLease(store: BlobStore, prefix: string): Promise<{ holder: LeaseHolder | undefined; name: string } | undefined> {
+  for await (const item of store.list(`${prefix}_lease`)) {
+    const leased = await store.getProperties(item.name).then((p) => p.leased, () => false);
+    if (leased) return { holder: await readHolder(store, item.name), name: item.name };
+  }
+  return undefined;
+}
+
 async function readHolder(store: BlobStore, name: string): Promise<LeaseHolder | undefined> {
   try {
     const parsed = LeaseHolder.safeParse(JSON.parse(Buffer.from(await store.get(name)).toString("utf8")));

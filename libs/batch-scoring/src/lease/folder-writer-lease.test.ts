@@ -58,7 +58,9 @@ describe("folder writer lease", () => {
     expect(refused?.message).toContain(`run r is being written by another scorer (pid ${process.pid} on host ${hostname()} since ${lease.holder.since})`);
     expect(refused?.message).toContain(join(first.location, "_lease.0.json"));
 
+    expect((await failure((await sameRun(first)).assertNoWriter()))?.code, "finalize meets the writer").toBe("RunLeased");
     await lease.release();
+    await (await sameRun(first)).assertNoWriter();
     const again = await (await sameRun(first)).acquireWriterLease(undefined);
     await again.release();
   });

@@ -46,6 +46,19 @@ export async function acquireFolderLease(dir: string, base: string, what: string
   throw runLeasedError(what, seen?.holder, files.path(newest ?? 0), "other scorers keep taking it over; run one scorer per run (or shard)");
 }
 
+/** A live writer lease of any shard in the run folder, if there is one (for commands that must not meet a writer). */
+export async function findLiveFolderLease(dir: string): Promise<{ holder: LeaseHolder | undefined; path: string } | undefined> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const bases = new Set(names.flatMap((n) => /^(_lease(?:-shard-\d+-of-\d+)?)\.\d+\.json$/.exec(n)?.[1] ?? []));
+  for (const base of [...bases].sort()) {
+    const files = new LeaseFiles(dir, base);
+    const newest = (await files.generations())[0];
+    const seen = newest === undefined ? undefined : await files.read(newest);
+    if (seen && !isStale(seen, DEFAULT_STALE_AFTER_MS)) return { holder: seen.holder, path: files.path(newest!) };
+  }
+  return undefined;
+}
+
 function isStale(seen: { holder: LeaseHolder | undefined; mtimeMs: number }, defaultStaleAfterMs: number): boolean {
   if (seen.holder && holderIsGone(seen.holder)) return true;
   return Date.now() - seen.mtimeMs > (seen.holder?.staleAfterMs ?? defaultStaleAfterMs);

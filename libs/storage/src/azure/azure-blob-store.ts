@@ -197,7 +197,7 @@ export class AzureBlobStore implements BlobStore {
       if (!p.etag || !p.lastModified) {
         throw new BlobStoreError(`Azure Blob Storage at ${this.location} returned no ETag for "${name}"`, "RequestFailed");
       }
-      return { etag: quotedEtag(p.etag), sizeInBytes: p.contentLength ?? 0, lastModified: p.lastModified };
+      return { leased: p.leaseState === "leased", etag: quotedEtag(p.etag), sizeInBytes: p.contentLength ?? 0, lastModified: p.lastModified };
     } catch (e) {
       throw mapAzureError(e, name, this.context);
     }

@@ -220,8 +220,10 @@ export function describeBlobStore(name: string, createStore: () => Promise<BlobS
       expect((await failure(store.put("run/_lease", text("x"), { leaseId: "00000000-0000-0000-0000-000000000000" })))?.code).toBe("LeaseLost");
       await store.put("run/_lease", text("holder"), { leaseId: lease.leaseId });
       await lease.renew();
+      expect((await store.getProperties("run/_lease")).leased, "leased").toBe(true);
       expect(Buffer.from(await store.get("run/_lease")).toString()).toBe("holder");
       await lease.release();
+      expect((await store.getProperties("run/_lease")).leased, "released").toBe(false);
       const next = await store.acquireLease("run/_lease", { durationInSeconds: 15 });
       const { etag } = await store.getProperties("run/_lease");
       await store.put("run/_lease", text("next"), { leaseId: next.leaseId });
