@@ -7,7 +7,7 @@ import { isBlobStoreError, type BlobStore } from "@fleetscore/storage";
 import { BatchScoringError } from "./batch-scoring-error.js";
 import type { RunOutput, RunOutputOptions } from "./folder-run-output.js";
 import { acquireBlobLease, findLiveBlobLease } from "./lease/blob-writer-lease.js";
-import { describeShard, leaseBaseName, runLeasedError, type WriterLease } from "./lease/writer-lease.js";
+import { describeShard, leaseBaseName, overlapsShard, runLeasedError, type WriterLease } from "./lease/writer-lease.js";
 import type { ShardSpec } from "./run/shard-plan.js";
 
 export interface BlobRunOutputOptions extends RunOutputOptions {
@@ -50,8 +50,19 @@ export class BlobRunOutput implements RunOutput {
   async acquireWriterLease(shard: ShardSpec | undefined, options: OperationOptions = {}): Promise<WriterLease> {
     options.abortSignal?.throwIfAborted();
     const name = `${leaseBaseName(shard)}.json`;
-    this.#lease = await acquireBlobLease(this.#store, this.#prefix + name, this.#blob(name), describeShard(this.#runId, shard));
-    return this.#lease;
+    const what = describeShard(this.#runId, shard);
+    const lease = await acquireBlobLease(this.#store, this.#prefix + name, this.#blob(name), what);
+    // Taken first, checked second: of two overlapping writers starting at once, at least one sees the other.
+    const overlapping = await findLiveBlobLease(this.#store, this.#prefix, (base) => overlapsShard(base, shard)).catch(async (e: unknown) => {
+      await lease.release();
+      throw e;
+    });
+    if (overlapping) {
+      await lease.release();
+      throw runLeasedError(what, overlapping.holder, this.#blob(overlapping.name.slice(this.#prefix.length)), "a run is written unsharded or split into one count of shards, not both");
+    }
+    this.#lease = lease;
+    return lease;
   }
 
   async assertNoWriter(options: OperationOptions = {}): Promise<void> {

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { isAbortError, isTransientIoError, withRetries, type OperationOptions } from "@fleetscore/contracts";
 import { BatchScoringError } from "./batch-scoring-error.js";
 import { acquireFolderLease, findLiveFolderLease } from "./lease/folder-writer-lease.js";
-import { describeShard, leaseBaseName, runLeasedError, type WriterLease } from "./lease/writer-lease.js";
+import { describeShard, leaseBaseName, overlapsShard, runLeasedError, type WriterLease } from "./lease/writer-lease.js";
 import type { ShardSpec } from "./run/shard-plan.js";
 
 export interface RunOutputOptions extends OperationOptions {
@@ -85,11 +85,17 @@ export class FolderRunOutput implements RunOutput {
       await this.#removeIfUnused();
       throw e;
     });
-    this.#lease = lease;
     const release = async (): Promise<void> => {
       await lease.release();
       await this.#removeIfUnused();
     };
+    // Taken first, checked second: of two overlapping writers starting at once, at least one sees the other.
+    const overlapping = await findLiveFolderLease(this.location, (base) => overlapsShard(base, shard));
+    if (overlapping) {
+      await release();
+      throw runLeasedError(describeShard(this.#runId, shard), overlapping.holder, overlapping.path, "a run is written unsharded or split into one count of shards, not both");
+    }
+    this.#lease = lease;
     return { ...lease, release, [Symbol.asyncDispose]: release };
   }
 

@@ -54,6 +54,15 @@ describe.each(stores)("blob writer lease on %s", (_, createStore) => {
     await (await second.acquireWriterLease({ index: 1, count: 3 })).release();
   });
 
+  it("refuses a writer whose shards overlap a live one's", async () => {
+    const store = await createStore();
+    const shard = await (await BlobRunOutput.create(store, "r")).acquireWriterLease({ index: 0, count: 2 });
+    expect((await failure((await BlobRunOutput.create(store, "r")).acquireWriterLease(undefined)))?.message).toMatch(/run r is being written by .*r\/_lease-shard-0-of-2\.json/);
+    expect((await failure((await BlobRunOutput.create(store, "r")).acquireWriterLease({ index: 1, count: 3 })))?.code).toBe("RunLeased");
+    await shard.release();
+    await (await (await BlobRunOutput.create(store, "r")).acquireWriterLease(undefined)).release();
+  });
+
   it("breaks at once the lease of a holder on this host that has exited (kill -9)", async () => {
     const store = await createStore();
     const name = "r/_lease.json";

@@ -75,10 +75,13 @@ function keep(store: BlobStore, name: string, lease: BlobLease, holder: LeaseHol
 }
 
 /** A live writer lease of any shard of the run under `prefix`, if there is one. */
-export async function findLiveBlobLease(store: BlobStore, prefix: string): Promise<{ holder: LeaseHolder | undefined; name: string } | undefined> {
+export async function findLiveBlobLease(store: BlobStore, prefix: string, which: (base: string) => boolean = () => true): Promise<{ holder: LeaseHolder | undefined; name: string } | undefined> {
   for await (const item of store.list(`${prefix}_lease`)) {
+    if (!which(item.name.slice(prefix.length).replace(/\.json$/, ""))) continue;
     const leased = await store.getProperties(item.name).then((p) => p.leased, () => false);
-    if (leased) return { holder: await readHolder(store, item.name), name: item.name };
+    if (!leased) continue;
+    const holder = await readHolder(store, item.name);
+    if (!holder || !holderIsGone(holder)) return { holder, name: item.name }; // a killed holder's lease is nobody's
   }
   return undefined;
 }

@@ -75,6 +75,15 @@ describe("folder writer lease", () => {
     await b.release();
   });
 
+  it("refuses a writer whose shards overlap a live one's: unsharded and sharded, or another shard count", async () => {
+    const o = await newOutput();
+    const shard = await o.acquireWriterLease({ index: 0, count: 2 });
+    expect((await failure((await sameRun(o)).acquireWriterLease(undefined)))?.message).toMatch(/run r is being written by .*_lease-shard-0-of-2\.0\.json/);
+    expect((await failure((await sameRun(o)).acquireWriterLease({ index: 2, count: 3 })))?.code).toBe("RunLeased");
+    expect((await readdir(o.location)).sort(), "the refused writers took nothing").toEqual(["_lease-shard-0-of-2.0.json"]);
+    await shard.release();
+  });
+
   it("of many writers starting at once, exactly one gets it", async () => {
     const o = await newOutput();
     const outputs = await Promise.all(Array.from({ length: 8 }, () => sameRun(o)));

@@ -47,10 +47,10 @@ export async function acquireFolderLease(dir: string, base: string, what: string
 }
 
 /** A live writer lease of any shard in the run folder, if there is one (for commands that must not meet a writer). */
-export async function findLiveFolderLease(dir: string): Promise<{ holder: LeaseHolder | undefined; path: string } | undefined> {
+export async function findLiveFolderLease(dir: string, which: (base: string) => boolean = () => true): Promise<{ holder: LeaseHolder | undefined; path: string } | undefined> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const bases = new Set(names.flatMap((n) => /^(_lease(?:-shard-\d+-of-\d+)?)\.\d+\.json$/.exec(n)?.[1] ?? []));
-  for (const base of [...bases].sort()) {
+  for (const base of [...bases].filter(which).sort()) {
     const files = new LeaseFiles(dir, base);
     const newest = (await files.generations())[0];
     const seen = newest === undefined ? undefined : await files.read(newest);

@@ -33,6 +33,15 @@ export function leaseBaseName(shard: ShardSpec | undefined): string {
   return shard && shard.count > 1 ? `_lease-shard-${shard.index}-of-${shard.count}` : "_lease";
 }
 
+/**
+ * Whether a writer of the lease `base` would write models of `shard` too: a run unsharded and sharded, or
+ * split by two counts, overlap (shards of one count never do).
+ */
+export function overlapsShard(base: string, shard: ShardSpec | undefined): boolean {
+  const count = Number(/^_lease-shard-\d+-of-(\d+)$/.exec(base)?.[1] ?? 1);
+  return count !== (shard?.count ?? 1);
+}
+
 export function describeShard(runId: string, shard: ShardSpec | undefined): string {
   return shard && shard.count > 1 ? `run ${runId} shard ${shard.index}/${shard.count}` : `run ${runId}`;
 }
