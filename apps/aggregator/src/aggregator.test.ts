@@ -65,6 +65,20 @@ describe("aggregator run: CSV replay into SQLite", () => {
     expect(again.code, again.stderr).toBe(0);
   });
 
+  it("keeps window sizes apart: a checkpoint refuses another --window naming --checkpoint, and a second checkpoint adds 5s windows beside the 1m ones", async () => {
+    const dir = await makeTempDir();
+    const db = `sqlite:${join(dir, "aggregates.db")}`;
+    expect((await runAggregator(["run", "--from", REFERENCE_DATA, "--to", db, "--window", "1m", "--checkpoint", "one-minute"])).code).toBe(0);
+    const minutes = await readAllWindows(db);
+    const changed = await runAggregator(["run", "--from", REFERENCE_DATA, "--to", db, "--window", "5s", "--checkpoint", "one-minute"]);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/give that aggregation its own --checkpoint <name>/);
+    const five = await runAggregator(["run", "--from", REFERENCE_DATA, "--to", db, "--window", "5s", "--checkpoint", "five"]);
+    expect(five.code, five.stderr).toBe(0);
+    expect(await readAllWindows(db, 60_000)).toEqual(minutes);
+    expect(await readAllWindows(db, 5_000)).toHaveLength(17_768);
+  });
+
   it("sets malformed rows aside with their line, and aggregates the valid ones around them", async () => {
     const dir = await makeTempDir();
     const csv = join(dir, "data.csv");

@@ -13,6 +13,10 @@ import { eventHubsReadingSource } from "./event-hubs-source.js";
 
 const log = createLogger("fleetscore:aggregator");
 
+/** What to do when a checkpoint was made with other windowing options: windows of each size are kept apart. */
+const NEW_CHECKPOINT_HINT =
+  "To aggregate with other options (another --window), give that aggregation its own --checkpoint <name>: windows of each size are stored apart, and `score --window <size>` picks one.";
+
 export const RunArgs = WindowingArgs.extend({
   from: z.string().min(1),
   to: z.string().min(1),
@@ -71,6 +75,7 @@ export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode>
     progress.stop();
     // The source's own errors (a broken CSV, an unusable log, a checkpoint from other options) name it: usage.
     // An event hub that went away (after the SDK's retries) is a run-time failure, like the database.
+    if (isAggregationError(e) && e.code === "CheckpointMismatch") throw new UsageError(`${e.message}\n${NEW_CHECKPOINT_HINT}`, { cause: e });
     if (isAggregationError(e) || isReadingsCsvError(e) || (isEventLogError(e) && e.code !== "Unavailable")) throw new UsageError(e.message, { cause: e });
     if (isAbortError(e)) throw e;
     return failed(e, io);
@@ -84,7 +89,7 @@ export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode>
   io.stdout.write(
     [
       `aggregated ${source.location} into ${store.location}${summary.resumedFrom ? ` (continued from ${summary.resumedFrom})` : ""}`,
-      `  readings ${summary.readings} (${Math.round(summary.readings / Math.max(seconds, 1e-3))}/s), malformed ${summary.malformed}, windows written ${summary.windowsWritten} in ${seconds.toFixed(2)} s`,
+      `  readings ${summary.readings} (${Math.round(summary.readings / Math.max(seconds, 1e-3))}/s), malformed ${summary.malformed}${summary.deadLettered > 0 ? ` (${summary.deadLettered} kept in dead_letters)` : ""}, windows written ${summary.windowsWritten} in ${seconds.toFixed(2)} s`,
       `  since the first run: accepted ${m.accepted}, duplicates ${m.duplicates}, late adjusted ${m.lateAdjusted}, late dropped ${m.lateDropped}, out of order adjusted ${m.outOfOrderAdjusted}, out of order dropped ${m.outOfOrderDropped}, windows ${m.windowsEmitted}`,
       "",
     ].join("\n"),

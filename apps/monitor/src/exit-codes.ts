@@ -12,6 +12,8 @@ export const ExitCode = {
   RunFailed: 3,
   /** The run is in progress, or was abandoned (shards never finished, no _manifest.json). */
   NotFinished: 4,
+  /** The run finished with no data in its input or range: nothing was scored (as the scorer exits). */
+  RunEmpty: 5,
   /** `watch` stopped by SIGINT/SIGTERM. */
   Interrupted: 130,
 } as const;
@@ -24,6 +26,8 @@ export function exitCodeForStatus(status: RunStatus): ExitCode {
       return ExitCode.Ok;
     case "failed":
       return ExitCode.RunFailed;
+    case "empty":
+      return ExitCode.RunEmpty;
     case "in progress":
     case "abandoned":
       return ExitCode.NotFinished;

@@ -65,7 +65,8 @@ describe("score with Blob locations (Azurite)", () => {
     await store.delete("f/_manifest.json");
     const r = await runScorer(["finalize", "--out", out, "--run-id", "f"], env());
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("run f: 15 models scored");
+    expect(r.stdout).toContain("run f (2 shards merged): 15 models scored");
+    expect(r.stdout).toMatch(/run span: [\d.]+ s .*; finalize: [\d.]+ s; run status: succeeded/);
     const merged = JSON.parse(Buffer.from(await store.get("f/_manifest.json")).toString("utf8"));
     expect(merged).toEqual(JSON.parse(mergedByShard));
     expect([merged.mergedShards, merged.totals.scored, merged.status]).toEqual([2, 15, "succeeded"]);

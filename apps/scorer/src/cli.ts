@@ -35,6 +35,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .requiredOption("--data <file|url>", "readings CSV with columns TS,Device,Sensor,Value (plain or .gz; a path or a blob URL), or window aggregates in SQL: sqlite:<file> | postgres://... | mssql://... (with --from/--to)")
     .option("--from <iso>", "with a SQL --data: score the windows ending after this time (exclusive), e.g. 2018-08-29T00:00:00Z")
     .option("--to <iso>", "with a SQL --data: ... and up to this time (inclusive)")
+    .option("--window <size>", "with a SQL --data: the window size to score (e.g. 5s, 1m); needed when the database holds several")
     .requiredOption("--out <dir>", "output folder; the run writes <out>/<run-id>/")
     .option("--run-id <id>", "run id (default: start time in UTC, YYYYMMDDTHHMMSSZ)")
     .addOption(new Option("--engine <engine>", "scoring engine").choices(["auto", "onnx", "ts"]).default("auto"))
@@ -44,6 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--resume", "keep the prediction files this run id already completed and score only the rest")
     .option("--max-failed-models <n|p%>", "fail the run (exit 3) when more models than this fail", "0")
     .option("--retries <n>", "attempts after the first for transient I/O errors (exponential backoff)", "3")
+    .option("--allow-empty", "exit 0 when the data has no row to score (status empty); default: exit 5")
     .action(async (opts: Record<string, unknown>) => {
       const args = parseFlags(ScoreArgs, opts);
       const progress = createProgressReporter(io.stderr, { runId: args.runId });
@@ -67,6 +69,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description("Merge the shard manifests of a run into its _manifest.json (the last shard to finish does this itself).")
     .requiredOption("--out <dir|url>", "output folder or Blob container URL holding <run-id>/")
     .requiredOption("--run-id <id>", "the run to finalize")
+    .option("--allow-empty", "exit 0 when the run had no row to score (status empty); default: exit 5")
     .action(async (opts: Record<string, unknown>) => {
       const args = parseFlags(FinalizeArgs, opts);
       exitCode = await runFinalizeCommand(args, { stdout: io.stdout, stderr: io.stderr, env: io.env, abortSignal: io.abortSignal });

@@ -10,6 +10,8 @@ export const ExitCode = {
   Usage: 2,
   /** Some models failed; the others were written and the manifest lists the failures. */
   ModelsFailed: 3,
+  /** The run (or shard) had no data row to score (status `empty`), and `--allow-empty` was not given. */
+  RunEmpty: 5,
   /** Stopped by SIGINT/SIGTERM. */
   Interrupted: 130,
 } as const;

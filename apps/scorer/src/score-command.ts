@@ -22,9 +22,19 @@ import { readFile } from "node:fs/promises";
 import { EngineChoice, RunId, RunManifest } from "@fleetscore/contracts";
 import { isModelStoreError } from "@fleetscore/model-store";
 import type { LineSource } from "@fleetscore/readings-csv";
-import { aggregatesAsReadingsCsv, aggregatesRangeLocation, isAggregateStoreError, isSqlUrl, openAggregateStore } from "@fleetscore/sql-aggregates";
+import {
+  aggregatesAsReadingsCsv,
+  aggregatesRangeLocation,
+  formatWindowSize,
+  isAggregateStoreError,
+  isSqlUrl,
+  openAggregateStore,
+  parseWindowSize,
+  type AggregateStore,
+} from "@fleetscore/sql-aggregates";
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
+import { exitCodeFor, formatFinalizeSummary, formatScoreSummary, readRunOutcome } from "./run-outcome.js";
 import { UsageError } from "@fleetscore/cli-support";
 import { checkOutputOutsideModels } from "./check-output-location.js";
 
@@ -51,10 +61,13 @@ export const ScoreArgs = z.object({
   /** With a SQL `--data`: the range of window ends, (from, to]. */
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+  /** With a SQL `--data`: the window size to read (the database's only one by default). */
+  window: z.string().superRefine(refineWith(parseWindowSize)).optional(),
+  allowEmpty: z.boolean().default(false),
 });
 export type ScoreArgs = z.infer<typeof ScoreArgs>;
 
-export const FinalizeArgs = z.object({ out: z.string().min(1), runId: RunId });
+export const FinalizeArgs = z.object({ out: z.string().min(1), runId: RunId, allowEmpty: z.boolean().default(false) });
 export type FinalizeArgs = z.infer<typeof FinalizeArgs>;
 
 export interface ScoreCommandContext {
@@ -104,14 +117,15 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
       ...(ctx.onProgress && { onProgress: ctx.onProgress }),
       now,
     });
-    ctx.stdout.write(formatSummary(manifest, output.location, (performance.now() - started) / 1000));
+    const run = manifest.shard ? await readRunOutcome(output, ctx.abortSignal) : undefined;
+    ctx.stdout.write(formatScoreSummary(manifest, output.location, (performance.now() - started) / 1000, run));
   } catch (e) {
     if (isBatchScoringError(e) && e.code === "RunLeased") return runFailed(e, ctx);
     throw asUsageError(e);
   } finally {
     await data.cleanup();
   }
-  return manifest.status === "failed" ? ExitCode.ModelsFailed : ExitCode.Ok;
+  return exitCodeFor(manifest, args.allowEmpty);
 }
 
 /**
@@ -171,7 +185,7 @@ interface ScoreData {
  */
 async function openData(args: ScoreArgs, ctx: ScoreCommandContext): Promise<ScoreData> {
   if (isSqlUrl(args.data)) return openSqlData(args, ctx);
-  if (args.from || args.to) throw new UsageError("--from/--to select windows of a SQL --data (sqlite:, postgres://, mssql://); a CSV is scored whole");
+  if (args.from || args.to || args.window) throw new UsageError("--from/--to/--window select windows of a SQL --data (sqlite:, postgres://, mssql://); a CSV is scored whole");
   const file = await localDataFile(args.data, ctx);
   return { input: file.path, location: args.data, cleanup: file.cleanup };
 }
@@ -189,9 +203,35 @@ async function openSqlData(args: ScoreArgs, ctx: ScoreCommandContext): Promise<S
     if (isAggregateStoreError(e)) throw new UsageError(`--data: ${e.message}`, { cause: e });
     throw e;
   }
+  let windowMs: number | undefined;
+  try {
+    windowMs = await chooseWindowSize(store, args.window);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   // A shard reads only the windows of its own models (the store filters in SQL).
-  const input: DataForModels = (models) => aggregatesAsReadingsCsv(store, { fromMs, toMs, ...(models && { models }), abortSignal: ctx.abortSignal });
-  return { input, location: aggregatesRangeLocation(store, fromMs, toMs), cleanup: () => store.close() };
+  const input: DataForModels = (models) =>
+    aggregatesAsReadingsCsv(store, { fromMs, toMs, ...(windowMs !== undefined && { windowMs }), ...(models && { models }), abortSignal: ctx.abortSignal });
+  const location = aggregatesRangeLocation(store, fromMs, toMs) + (windowMs === undefined ? "" : ` of ${formatWindowSize(windowMs)}`);
+  return { input, location, cleanup: () => store.close() };
+}
+
+/**
+ * `--window`, checked against the sizes the database holds: several need a choice, and a choice must be
+ * one of them. A database without windows yet has nothing to read whatever the size (undefined).
+ */
+async function chooseWindowSize(store: AggregateStore, window: string | undefined): Promise<number | undefined> {
+  const sizes = await store.windowSizes();
+  if (sizes.length === 0) return undefined;
+  const held = sizes.map(formatWindowSize).join(", ");
+  if (window === undefined) {
+    if (sizes.length === 1) return sizes[0]!;
+    throw new UsageError(`--window: ${store.location} holds windows of ${sizes.length} sizes (${held}); choose one with --window <size>`);
+  }
+  const windowMs = parseWindowSize(window);
+  if (!sizes.includes(windowMs)) throw new UsageError(`--window ${window}: ${store.location} holds no windows of that size (it holds ${held})`);
+  return windowMs;
 }
 
 async function localDataFile(data: string, ctx: ScoreCommandContext): Promise<{ path: string; cleanup: () => Promise<void> }> {
@@ -216,12 +256,13 @@ async function localDataFile(data: string, ctx: ScoreCommandContext): Promise<{ 
 
 /** Runs `finalize`: merges the shard manifests of a run (in a folder or a Blob container) into `_manifest.json`. */
 export async function runFinalizeCommand(args: FinalizeArgs, ctx: ScoreCommandContext): Promise<ExitCode> {
+  const started = performance.now();
   try {
     const output = await openRunOutput(args.out, args.runId, 3, ctx, { create: false });
     await output.assertNoWriter({ abortSignal: ctx.abortSignal }); // a shard still writing: its manifest would be missed
     const manifest = (await finalizeRun(output, { abortSignal: ctx.abortSignal }))!;
-    ctx.stdout.write(formatSummary(manifest, output.location, manifest.durationMs / 1000));
-    return manifest.status === "failed" ? ExitCode.ModelsFailed : ExitCode.Ok;
+    ctx.stdout.write(formatFinalizeSummary(manifest, output.location, (performance.now() - started) / 1000));
+    return exitCodeFor(manifest, args.allowEmpty);
   } catch (e) {
     if (isBatchScoringError(e) && e.code === "RunLeased") return runFailed(e, ctx);
     throw asUsageError(e);
@@ -246,7 +287,7 @@ function runFailed(e: Error, ctx: ScoreCommandContext): ExitCode {
 }
 
 /** The flag each batch-scoring error code blames. */
-const BATCH_ERROR_FLAG: Record<Exclude<BatchScoringErrorCode, "RunLeased">, string> = { InputNotFound: "--data", InvalidInput: "--data", NoModels: "--models", InvalidRun: "--out", OutputFailed: "--out", ShardMismatch: "--shard" };
+const BATCH_ERROR_FLAG: Record<Exclude<BatchScoringErrorCode, "RunLeased">, string> = { InputNotFound: "--data", InvalidInput: "--data", NoModels: "--models", InvalidRun: "--out", OutputFailed: "--out", ShardMismatch: "--shard", RunNotFound: "--run-id", InvalidLocation: "--out" };
 
 /** Input and location errors become usage errors naming the flag; anything else stays internal. */
 function asUsageError(e: unknown): unknown {
@@ -254,19 +295,4 @@ function asUsageError(e: unknown): unknown {
   if (isAggregateStoreError(e) && e.code !== "Unavailable") return new UsageError(`--data: ${e.message}`, { cause: e });
   if (isBatchScoringError(e) && e.code !== "RunLeased") return new UsageError(`${BATCH_ERROR_FLAG[e.code]}: ${e.message}`, { cause: e });
   return e;
-}
-
-function formatSummary(m: RunManifest, location: string, seconds: number): string {
-  const n = (x: number): string => x.toLocaleString("en-US");
-  const t = m.totals;
-  const what = m.shard ? `run ${m.runId} shard ${m.shard.index}/${m.shard.count}` : `run ${m.runId}`;
-  const lines = [
-    `${what}: ${n(t.scored)} models scored${t.resumed ? ` (${n(t.resumed)} kept from before)` : ""}, ${n(t.failed)} failed, ${n(t.noModel)} pairs without a model, ${n(t.noData)} models without data`,
-    `rows: ${n(m.input.rows)} read, ${n(m.input.malformedRows)} malformed, ${n(t.scoredRows)} scored, ${n(t.anomalies)} anomalies`,
-    `time: ${seconds.toFixed(2)} s; status: ${m.status}; output: ${location}`,
-  ];
-  for (const s of m.input.malformedSamples) lines.push(`malformed row: ${m.input.data}:${s.line}: ${s.message}`);
-  for (const r of m.models) if (r.status === "failed") lines.push(`failed: model ${r.modelId}: [${r.error?.code}] ${r.error?.message}`);
-  if (m.status === "failed") lines.push(`run failed: ${n(t.failed)} failed models is more than --max-failed-models ${m.maxFailedModels}`);
-  return lines.join("\n") + "\n";
 }

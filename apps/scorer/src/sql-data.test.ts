@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { csvReadingSource, runAggregation } from "@fleetscore/aggregation";
@@ -78,6 +79,34 @@ describe("score --data <sql url> --from --to", () => {
     // 23:00:05 is excluded (the range excludes its start), 23:01:00 included: 11 window ends.
     expect([...times].sort()).toEqual(Array.from({ length: 11 }, (_, i) => `2018-08-28 23:00:${String(10 + 5 * i).padStart(2, "0")}.000`.replace("23:00:60", "23:01:00")));
   });
+
+  it("keeps window sizes apart: a database holding 5s and 1m windows needs --window, and --window 5s scores as the CSV", async () => {
+    const mixed = `sqlite:${join(out, "mixed.db")}`;
+    await aggregateReference(mixed);
+    const store = await openAggregateStore(mixed);
+    try {
+      await runAggregation({ source: csvReadingSource(REFERENCE_DATA), store, windowing: { windowSizeInMs: 60_000 }, checkpointName: "one-minute" });
+    } finally {
+      await store.close();
+    }
+    const range = ["--from", "2018-08-28T00:00:00Z", "--to", "2018-08-30T00:00:00Z"];
+    const unchosen = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", mixed, ...range, "--out", out, "--run-id", "mixed-unchosen"]);
+    expect(unchosen.code).toBe(2);
+    expect(unchosen.stderr).toMatch(/--window: .* holds windows of 2 sizes \(5s, 1m\); choose one with --window <size>/);
+    const absent = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", mixed, ...range, "--window", "10s", "--out", out, "--run-id", "mixed-absent"]);
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toMatch(/--window 10s: .* holds no windows of that size \(it holds 5s, 1m\)/);
+    const five = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", mixed, ...range, "--window", "5s", "--out", out, "--run-id", "mixed-5s"]);
+    expect(five.code, five.stderr).toBe(0);
+    expect(await predictions(join(out, "mixed-5s"))).toEqual(await predictions(join(out, "from-csv")));
+    const minute = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", mixed, ...range, "--window", "1m", "--out", out, "--run-id", "mixed-1m"]);
+    expect(minute.code, minute.stderr).toBe(0);
+    const minuteRows = [...(await predictions(join(out, "mixed-1m"))).values()].flatMap((text) => text.trim().split("\n").slice(1));
+    // One-minute windows: every TS is on a whole minute; the reference data has 3,779 of them (with readings).
+    expect(minuteRows.every((l) => /:00\.000,/.test(l))).toBe(true);
+    expect(minuteRows.length).toBe(3_779);
+    for (const runId of ["mixed-unchosen", "mixed-absent"]) expect(existsSync(join(out, runId, "_manifest.json"))).toBe(false);
+  }, 120_000);
 
   it("needs --from and --to with a SQL --data, refuses them with a CSV, and names a missing database", async () => {
     const noRange = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", sqlite, "--out", out]);

@@ -40,6 +40,15 @@ async function windows(url: string): Promise<WindowAggregateRecord[]> {
   }
 }
 
+async function deadLetters(url: string) {
+  const store = await openAggregateStore(url, { migrate: false });
+  try {
+    return await store.readDeadLetters({ limit: 100_000 });
+  } finally {
+    await store.close();
+  }
+}
+
 describe("simulator -> local Event Hubs peer -> aggregator -> SQLite -> scorer", () => {
   it("gives the windows of the same readings through the local log, late and malformed ones reported, and the scorer scores them", async () => {
     const dir = await makeTempDir();
@@ -63,7 +72,18 @@ describe("simulator -> local Event Hubs peer -> aggregator -> SQLite -> scorer",
     const late = (out: string) => /late adjusted (\d+)/.exec(out)![1];
     expect(late(a.stdout)).toBe(/late (\d+),/.exec(sent.stdout)![1]);
     expect(late(a.stdout)).toBe(late(b.stdout));
-    expect(a.stdout).toMatch(new RegExp(`malformed ${/malformed (\d+)/.exec(sent.stdout)![1]},`));
+    const malformedSent = Number(/malformed (\d+)/.exec(sent.stdout)![1]);
+    expect(malformedSent).toBeGreaterThan(0);
+    expect(a.stdout).toMatch(new RegExp(`malformed ${malformedSent} \\(${malformedSent} kept in dead_letters\\),`));
+    // Every malformed event is kept with its reason and where it was, once.
+    const dead = await deadLetters(viaHub);
+    expect(dead.length).toBe(malformedSent);
+    expect(new Set(dead.map((d) => d.sourceKey)).size).toBe(malformedSent);
+    for (const d of dead) {
+      expect(d.sourceKey).toMatch(/^partition \d+ #\d+$/);
+      expect(d.reason.length).toBeGreaterThan(0);
+      expect(d.checkpointName).toMatch(/eventhubs/);
+    }
     expect(a.stdout).toMatch(new RegExp(`duplicates ${/duplicate (\d+)/.exec(sent.stdout)![1]},`));
 
     const score = await startNode(SCORER, ["score", "--models", MODELS, "--data", viaHub, "--from", "2018-08-28T00:00:00Z", "--to", "2018-08-30T00:00:00Z", "--out", join(dir, "out"), "--run-id", "e2e", "--workers", "0"]).done;

@@ -12,3 +12,7 @@ export { parseFailureThreshold } from "./run/failure-threshold.js";
 export type { FailureThreshold } from "./run/failure-threshold.js";
 export { BlobRunOutput } from "./blob-run-output.js";
 export type { BlobRunOutputOptions } from "./blob-run-output.js";
+export { buildRunManifest, mergeShardManifests, runStatus } from "./run/run-manifest-builder.js";
+export type { RunManifestParts } from "./run/run-manifest-builder.js";
+export { RunReader, openRunReader, runProgress, DEFAULT_STALE_AFTER_IN_MS } from "./run/run-reader.js";
+export type { RunState, RunFile, RunProgress, RunProgressOptions, OpenRunReaderOptions } from "./run/run-reader.js";

@@ -9,7 +9,6 @@ import {
   type EngineChoice,
   type MalformedRowSample,
   type ModelKey,
-  type ModelRunResult,
   type OperationOptions,
 } from "@fleetscore/contracts";
 import { compareKeys, openModelStore, type ModelEntry, type OpenModelStoreOptions } from "@fleetscore/model-store";
@@ -21,6 +20,7 @@ import type { ChunkResult } from "./run/chunk-protocol.js";
 import { startChunkScorers, type ChunkScorerHandle } from "./run/chunk-scorer-pool.js";
 import { parseFailureThreshold } from "./run/failure-threshold.js";
 import { finalizeRun } from "./run/finalize-run.js";
+import { buildRunManifest, warnIfEmpty } from "./run/run-manifest-builder.js";
 import { ModelOutputs } from "./run/model-outputs.js";
 import { checkShardCount } from "./run/check-shard-count.js";
 import { planShards, shardOfUnmodelledPair, type ShardSpec } from "./run/shard-plan.js";
@@ -247,36 +247,23 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
   results.sort(compareKeys);
 
   const finishedAt = now();
-  const count = (status: ModelRunResult["status"]): number => results.filter((r) => r.status === status).length;
-  const failed = count("failed");
-  const manifest = RunManifest.parse({
-    schemaVersion: 1,
+  const manifest = buildRunManifest({
     runId: options.runId,
     engine: options.engine,
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
-    durationMs: finishedAt.getTime() - startedAt.getTime(),
-    status: failed === 0 ? "succeeded" : threshold.exceeded(failed, failed + count("scored")) ? "failed" : "partial",
     maxFailedModels: threshold.text,
     ...(options.shard && { shard }),
     workers,
     input: { data: dataLocation, models: store.location, rows, malformedRows, malformedSamples },
-    totals: {
-      models: results.length,
-      scored: count("scored"),
-      failed,
-      noModel: count("no-model"),
-      noData: count("no-data"),
-      resumed: resumed.length,
-      scoredRows: results.reduce((n, r) => n + (r.status === "scored" ? r.rows : 0), 0),
-      anomalies: results.reduce((n, r) => n + r.anomalies, 0),
-    },
+    resumed: resumed.length,
     models: results,
-  } satisfies RunManifest);
+  });
 
   const manifestName = options.shard ? shardManifestFileName(shard.index, shard.count) : RUN_MANIFEST_FILE;
   await output.writeFile(manifestName, JSON.stringify(manifest, null, 2) + "\n", signalOpt);
   logger.info("run finished", { ...log, ...manifest.totals, status: manifest.status });
+  warnIfEmpty(manifest, log);
   if (options.shard) {
     // The last shard to finish can tell: every shard manifest is there. Merging twice is harmless.
     const merged = await finalizeRun(output, { ...signalOpt, ifComplete: true });

@@ -11,6 +11,7 @@ export {
   ModelRunResult,
   MalformedRowSample,
   RunManifest,
+  RunManifestStatus,
   RUN_MANIFEST_FILE,
   shardManifestFileName,
 } from "./run-manifest.js";

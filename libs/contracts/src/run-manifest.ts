@@ -45,6 +45,10 @@ export type ModelRunResult = z.infer<typeof ModelRunResult>;
 export const MalformedRowSample = z.object({ line: z.number().int().positive(), message: z.string() });
 export type MalformedRowSample = z.infer<typeof MalformedRowSample>;
 
+/** A run's (or a shard's) outcome; see {@link RunManifest}'s `status`. */
+export const RunManifestStatus = z.enum(["succeeded", "partial", "failed", "empty"]);
+export type RunManifestStatus = z.infer<typeof RunManifestStatus>;
+
 export const RunManifest = z.object({
   schemaVersion: z.literal(1),
   runId: RunId,
@@ -54,15 +58,21 @@ export const RunManifest = z.object({
   durationMs: z.number().nonnegative(),
   /**
    * `succeeded`: no model failed; `partial`: some failed, within `maxFailedModels`; `failed`: more failed
-   * than allowed (the scorer exits 3).
+   * than allowed (the scorer exits 3); `empty`: nothing failed and the data held no row to score (a range
+   * with no windows, an empty file): the scorer warns and exits 5 unless `--allow-empty`.
+   * A shard's manifest has the shard's own status; the run's is in `_manifest.json`.
    */
-  status: z.enum(["succeeded", "partial", "failed"]),
+  status: RunManifestStatus,
   /** The failure threshold the run was held to: a count (`"0"`) or a percentage of models with data (`"5%"`). */
   maxFailedModels: z.string().default("0"),
   /** Set on a shard's manifest (`_manifest.shard-<i>-of-<n>.json`); absent on a whole run's. */
   shard: z.object({ index: z.number().int().nonnegative(), count: z.number().int().positive() }).optional(),
   /** How many shard manifests were merged into this one (`scorer finalize`). */
   mergedShards: z.number().int().positive().optional(),
+  /**
+   * Worker threads of the scorer process. On a merged manifest: the most any one shard used (shards are
+   * separate processes; each shard manifest keeps its own count).
+   */
   workers: z.number().int().nonnegative().optional(),
   input: z.object({
     data: z.string(),

@@ -49,6 +49,8 @@ function statusLine(r: RunSummary): string {
       return `partial: ${n(r.modelsFailed)} model(s) failed, within --max-failed-models ${r.maxFailedModels ?? "?"}`;
     case "failed":
       return `failed: ${n(r.modelsFailed)} model(s) failed, more than --max-failed-models ${r.maxFailedModels ?? "?"}`;
+    case "empty":
+      return "empty: the run's data held no row in its range; nothing was scored (the scorer exits 5 unless --allow-empty)";
     case "in progress":
       return `in progress: no ${"_manifest.json"} yet; ${r.shardsDone} of ${r.shardCount} shard(s) done, last change ${r.lastActivity}`;
     case "abandoned": {

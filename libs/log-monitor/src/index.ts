@@ -2,7 +2,7 @@ export { LogMonitorError, isLogMonitorError } from "./log-monitor-error.js";
 export type { LogMonitorErrorCode } from "./log-monitor-error.js";
 export { classifyRun, isFinalStatus, RUN_STATUSES, DEFAULT_STALE_AFTER_IN_MS } from "./run-state.js";
 export type { RunStatus, RunState, RunFile, ClassifyRunOptions } from "./run-state.js";
-export { BlobStoreRunReader, openRunReader } from "./run-reader.js";
+export { openRunReader } from "./run-reader.js";
 export type { RunReader, OpenRunReaderOptions } from "./run-reader.js";
 export { readRunLogs } from "./run-logs.js";
 export type { RunLogs, RunLogRecord, LogLocation } from "./run-logs.js";

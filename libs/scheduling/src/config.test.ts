@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseSchedulerConfig } from "./index.js";
+import { scoreArgs } from "./executor.js";
 
 const VALID = `
 pipelines:
@@ -20,6 +21,16 @@ describe("parseSchedulerConfig", () => {
     expect(p!.data.window).toBe(3_600_000);
     expect(p!.retries).toEqual({ maxAttempts: 3, backoff: 5_000, maxBackoff: 300_000 });
     expect(p!.catchUp).toEqual({ policy: "latest", maxRuns: 24 });
+  });
+
+  it("passes data.windowSize to the scorer as --window, and refuses what is not a window size", () => {
+    const config = parseSchedulerConfig(VALID.replace('data: { source: "sqlite:out/aggregates.db" }', 'data: { source: "sqlite:out/aggregates.db", windowSize: 5s }'), "s.yaml");
+    const pipeline = config.pipelines[0]!;
+    const args = scoreArgs({ pipeline, runId: "r", scheduledAt: new Date("2026-11-25T14:00:00Z"), index: 0, count: 2, resume: false, logPath: "l" });
+    expect(args.slice(args.indexOf("--to"), args.indexOf("--to") + 4)).toEqual(["--to", "2026-11-25T14:00:00.000Z", "--window", "5s"]);
+    expect(() => parseSchedulerConfig(VALID.replace('data: { source: "sqlite:out/aggregates.db" }', 'data: { source: "sqlite:out/aggregates.db", windowSize: "five" }'), "s.yaml")).toThrow(
+      /pipelines\.0\.data\.windowSize: a window size/,
+    );
   });
 
   it("reads JSON too", () => {

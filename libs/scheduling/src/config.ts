@@ -72,6 +72,8 @@ export const PipelineConfig = z.strictObject({
     /** A SQL URL (sqlite:, postgres://, mssql://) scored over the `window` that ends at the scheduled time, or a CSV / blob URL scored whole. */
     source: z.string().min(1),
     window: Duration.prefault("1h"),
+    /** With a SQL source: the aggregates' window size to score (`--window`, e.g. 5s), needed when the database holds several. */
+    windowSize: z.string().regex(/^(?:\d+[dhms]|\d+ms)+$/, 'a window size such as "5s", "1m" or "250ms"').optional(),
   }),
   /** The scorer's `--out`: a folder or a Blob container URL; each run writes `<output>/<run-id>/`. */
   output: z.string().min(1),

@@ -86,7 +86,7 @@ export class DockerExecutor implements ShardExecutor {
   }
 
   finalize(pipeline: PipelineConfig, runId: string, logPath: string, options: RunShardOptions = { timeoutInMs: 600_000 }): Promise<ShardOutcome> {
-    return this.run(pipeline, containerName(runId, "finalize"), (path) => ["finalize", "--out", path(pipeline.output), "--run-id", runId], logPath, { msg: "finalize started", runId }, options);
+    return this.run(pipeline, containerName(runId, "finalize"), (path) => ["finalize", "--out", path(pipeline.output), "--run-id", runId, "--allow-empty"], logPath, { msg: "finalize started", runId }, options);
   }
 }
 

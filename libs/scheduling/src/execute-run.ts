@@ -18,8 +18,8 @@ export interface RunContext {
   readonly drainSignal?: AbortSignal;
 }
 
-const FINISHED = new Set<RunRecord["status"]>(["succeeded", "partial", "failed"]);
-const SHARD_DONE = new Set<ShardRecord["status"]>(["succeeded", "partial", "failed"]);
+const FINISHED = new Set<RunRecord["status"]>(["succeeded", "partial", "failed", "empty"]);
+const SHARD_DONE = new Set<ShardRecord["status"]>(["succeeded", "partial", "failed", "empty"]);
 
 export const shardLogPath = (logDir: string, runId: string, index: number | "finalize", count = 0): string =>
   join(logDir, runId, index === "finalize" ? "finalize.log" : `shard-${index}-of-${count}.log`);
@@ -42,7 +42,7 @@ async function runShard(ctx: RunContext, pipeline: PipelineConfig, run: RunRecor
     await pidWrite;
     if (outcome.exitCode === 0 && !outcome.timedOut) {
       const manifest = await readRunManifest(pipeline.output, run.runId, shard);
-      await ctx.store.updateShard(run.runId, shard.index, { status: manifest?.status === "partial" ? "partial" : "succeeded", finishedAt: ctx.clock.now(), exitCode: 0 });
+      await ctx.store.updateShard(run.runId, shard.index, { status: manifest?.status === "partial" || manifest?.status === "empty" ? manifest.status : "succeeded", finishedAt: ctx.clock.now(), exitCode: 0 });
       logger.info("shard finished", { ...log, attempt: attempts });
       return;
     }

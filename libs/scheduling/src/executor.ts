@@ -46,8 +46,11 @@ export function scoreArgs(job: ShardJob, path: (location: string) => string = (l
   const args = ["score", "--models", path(pipeline.models), "--data", path(pipeline.data.source), "--out", path(pipeline.output), "--run-id", job.runId];
   if (isSqlLocation(pipeline.data.source)) {
     args.push("--from", new Date(job.scheduledAt.getTime() - pipeline.data.window).toISOString(), "--to", job.scheduledAt.toISOString());
+    if (pipeline.data.windowSize) args.push("--window", pipeline.data.windowSize);
   }
   args.push("--engine", pipeline.engine, "--workers", String(pipeline.workersPerShard), "--shard", `${job.index}/${job.count}`, "--max-failed-models", pipeline.maxFailedModels);
   if (job.resume) args.push("--resume");
+  // An empty window is recorded (run status `empty`, from the manifest), not retried as a failed shard.
+  args.push("--allow-empty");
   return args;
 }

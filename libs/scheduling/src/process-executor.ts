@@ -24,7 +24,7 @@ export class ProcessExecutor implements ShardExecutor {
   }
 
   finalize(pipeline: PipelineConfig, runId: string, logPath: string, options: RunShardOptions = { timeoutInMs: 600_000 }): Promise<ShardOutcome> {
-    const [command, args] = this.command(["finalize", "--out", pipeline.output, "--run-id", runId]);
+    const [command, args] = this.command(["finalize", "--out", pipeline.output, "--run-id", runId, "--allow-empty"]);
     return runLogged(command, args, logPath, { msg: "finalize started", runId }, options, this.env);
   }
 }

@@ -1,23 +1,20 @@
-import { open, readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { RUN_MANIFEST_FILE, RunManifest, shardManifestFileName } from "@fleetscore/contracts";
+import { open } from "node:fs/promises";
+import { openRunReader } from "@fleetscore/batch-scoring";
+import type { RunManifest } from "@fleetscore/contracts";
 import { isUrlLocation } from "./executor.js";
 
 /**
- * Reads a run's manifest from a local output folder: the merged `_manifest.json`, or shard i's. Undefined
- * when it is not there (yet) or the output is a URL (the run reader of @fleetscore/batch-scoring covers those).
+ * A run's manifest under a local output folder, through @fleetscore/batch-scoring's run reader: the merged
+ * `_manifest.json`, or shard i's. Undefined when it is not there (yet), is not a valid manifest, or the output
+ * is a URL (the scheduler holds no storage credentials of its own; the shards' exit codes decide then).
  */
 export async function readRunManifest(output: string, runId: string, shard?: { index: number; count: number }): Promise<RunManifest | undefined> {
   if (isUrlLocation(output)) return undefined;
-  const file = join(output, runId, shard ? shardManifestFileName(shard.index, shard.count) : RUN_MANIFEST_FILE);
-  let text: string;
   try {
-    text = await readFile(file, "utf8");
+    return await (await openRunReader(output)).readManifest(runId, shard ? { shard } : {});
   } catch {
     return undefined;
   }
-  const parsed = RunManifest.safeParse(JSON.parse(text));
-  return parsed.success ? parsed.data : undefined;
 }
 
 /** The log's last error: the `msg` of its last JSON line at level error, else its last line; at most 500 characters. */

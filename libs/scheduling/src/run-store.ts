@@ -1,8 +1,12 @@
 import type { OperationOptions } from "@fleetscore/contracts";
 
-/** `skipped`: the overlap policy skipped this scheduled time; `run-once` may still run it. */
-export type RunStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "skipped";
-export type ShardStatus = "queued" | "running" | "succeeded" | "partial" | "failed";
+/**
+ * `skipped`: the overlap policy skipped this scheduled time; `run-once` may still run it. `empty`: the run
+ * finished with no data in its window (its manifest says `empty`): nothing failed, nothing was scored.
+ */
+export type RunStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "empty" | "skipped";
+/** `empty`: the shard's models had no row in the window (other shards' may have). */
+export type ShardStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "empty";
 
 /** What a finished run's merged manifest says, kept in the store so `runs` needs no output access. */
 export interface RunTotals {

@@ -4,7 +4,10 @@ export type { OpenAggregateStoreOptions } from "./store/open-aggregate-store.js"
 export type {
   AggregateStore,
   AggregatorCheckpoint,
+  DeadLetter,
   ReadAggregatesOptions,
+  ReadDeadLettersOptions,
+  StoredDeadLetter,
   SqlDialect,
   WriteAggregatesOptions,
 } from "./store/aggregate-store.js";
@@ -14,6 +17,7 @@ export { parseAggregateStoreUrl, redactUrl } from "./store/location.js";
 export { isSqlUrl } from "./store/is-sql-url.js";
 export type { AggregateStoreLocation, SqliteLocation, PostgresLocation, MssqlLocation } from "./store/location.js";
 export { LATEST_SCHEMA_VERSION } from "./store/migrations.js";
+export { formatWindowSize, parseWindowSize, MAX_DEAD_LETTER_BODY_LENGTH } from "./store/records.js";
 
 // Scoring from SQL: window means as a readings CSV stream.
 export { aggregatesAsReadingsCsv, aggregatesRangeLocation, formatReferenceTimestamp } from "./scoring/aggregates-as-readings-csv.js";

@@ -1,12 +1,12 @@
 import { openAggregateStore } from "@fleetscore/sql-aggregates";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 
-/** Every window in a database, in the reader's order (window end, device, sensor). */
-export async function readAllWindows(url: string): Promise<WindowAggregateRecord[]> {
+/** Every window (of one size: the database's only one by default) in the reader's order (window end, device, sensor). */
+export async function readAllWindows(url: string, windowMs?: number): Promise<WindowAggregateRecord[]> {
   const store = await openAggregateStore(url, { migrate: false });
   try {
     const all: WindowAggregateRecord[] = [];
-    for await (const page of store.read({ fromMs: -1, toMs: 8.64e15 })) all.push(...page);
+    for await (const page of store.read({ fromMs: -1, toMs: 8.64e15, ...(windowMs !== undefined && { windowMs }) })) all.push(...page);
     return all;
   } finally {
     await store.close();

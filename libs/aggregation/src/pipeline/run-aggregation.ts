@@ -1,7 +1,7 @@
 import type { OperationOptions } from "@fleetscore/contracts";
 import { createLogger } from "@fleetscore/logger";
 import type { AggregateStore } from "@fleetscore/sql-aggregates";
-import type { MalformedReading, ReadingSource } from "../sources/reading-source.js";
+import type { MalformedReading, ReadingBatch, ReadingSource } from "../sources/reading-source.js";
 import { TumblingWindowAggregator, type WindowingMetrics, type WindowingOptions } from "@fleetscore/stream-windowing";
 import { AggregationError } from "./aggregation-error.js";
 
@@ -11,6 +11,8 @@ export interface AggregationProgress {
   /** Readings read from the source in this process (valid and malformed). */
   readonly readings: number;
   readonly malformed: number;
+  /** Malformed inputs stored in the dead-letter table (events of a hub), with their batch's checkpoint. */
+  readonly deadLettered: number;
   /** Windows written in this process. */
   readonly windowsWritten: number;
   readonly watermarkMs: number;
@@ -76,12 +78,14 @@ export async function runAggregation(options: RunAggregationOptions): Promise<Ag
   let readings = 0;
   let malformed = 0;
   let windowsWritten = 0;
+  let deadLettered = 0;
   let position = checkpoint?.position ?? "";
-  const progress = (): AggregationProgress => ({ readings, malformed, windowsWritten, watermarkMs: engine.watermarkMs, metrics: engine.metrics, position });
+  const progress = (): AggregationProgress => ({ readings, malformed, deadLettered, windowsWritten, watermarkMs: engine.watermarkMs, metrics: engine.metrics, position });
 
-  const save = async (nextPosition: string, windows = engine.takeEmitted()): Promise<void> => {
-    // No abortSignal here: a batch taken from the source is saved with its position, or not at all.
-    await store.write(windows, { checkpoint: { name, position: nextPosition, state: engine.snapshot() } });
+  const save = async (nextPosition: string, windows = engine.takeEmitted(), deadLetters: ReadingBatch["deadLetters"] = undefined): Promise<void> => {
+    // No abortSignal here: a batch taken from the source is saved with its position and dead letters, or not at all.
+    await store.write(windows, { checkpoint: { name, position: nextPosition, state: engine.snapshot() }, ...(deadLetters && { deadLetters }) });
+    deadLettered += deadLetters?.length ?? 0;
     windowsWritten += windows.length;
     position = nextPosition;
     options.onProgress?.(progress());
@@ -101,7 +105,7 @@ export async function runAggregation(options: RunAggregationOptions): Promise<Ag
       const windows = engine.takeEmitted();
       // An idle tick that closed nothing changes nothing worth a transaction: a restart recomputes it.
       if (batch.readings.length === 0 && batch.malformedCount === 0 && windows.length === 0 && batch.position === position) continue;
-      await save(batch.position, windows);
+      await save(batch.position, windows, batch.deadLetters);
     }
   } catch (e) {
     // Following ends on abort: what was read is saved already.

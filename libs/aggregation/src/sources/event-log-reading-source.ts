@@ -58,7 +58,19 @@ async function* readLog(log: EventLogConsumer, location: string, from: string | 
     const last = next.value.events.at(-1);
     if (last) lastArrival = { arrivalMs: last.enqueuedTimeMs, wallMs: Date.now() };
     const malformed = invalid.slice(0, 100).map((i) => ({ where: `${location} partition ${i.partitionId} #${i.sequenceNumber}`, message: i.reason }));
-    yield { readings: next.value.events.map(toTimedReading), malformed, malformedCount: invalid.length, position };
+    const deadLetters = invalid.map((i) => ({ sourceKey: `partition ${i.partitionId} #${i.sequenceNumber}`, reason: i.reason, body: bodyText(i.body), receivedAtMs: i.enqueuedTimeMs }));
+    yield { readings: next.value.events.map(toTimedReading), malformed, malformedCount: invalid.length, ...(deadLetters.length > 0 && { deadLetters }), position };
+  }
+}
+
+/** An invalid event's body as stored text: JSON where it is JSON-able, else its String(). */
+function bodyText(body: unknown): string {
+  if (typeof body === "string") return body;
+  if (body instanceof Uint8Array) return Buffer.from(body).toString("utf8");
+  try {
+    return JSON.stringify(body) ?? String(body);
+  } catch {
+    return String(body);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { OperationOptions } from "@fleetscore/contracts";
+import type { DeadLetter } from "@fleetscore/sql-aggregates";
 import type { TimedReading } from "@fleetscore/stream-windowing";
 
 /** A row or event that is not a valid reading: set aside, counted, never aggregated. */
@@ -18,6 +19,11 @@ export interface ReadingBatch {
   readonly malformed: readonly MalformedReading[];
   /** ... and how many there were in all. */
   readonly malformedCount: number;
+  /**
+   * Every malformed input of the batch that the source cannot give again once the checkpoint moves past it
+   * (events of a hub): stored with the batch's checkpoint. Replayable sources (a CSV file) leave it out.
+   */
+  readonly deadLetters?: readonly DeadLetter[];
   /**
    * A live source with nothing new says so with the arrival time it has seen up to (an empty batch):
    * Stream Analytics then estimates the watermark from the arrival clock, so idle windows still close.

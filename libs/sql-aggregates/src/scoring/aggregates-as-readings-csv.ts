@@ -9,6 +9,8 @@ export interface AggregatesAsReadingsCsvOptions extends OperationOptions {
   readonly toMs: number;
   /** Only these models. Default: all. */
   readonly models?: readonly ModelKey[];
+  /** Only windows of this size (ms). Default: the database's only size (several: `AmbiguousWindowSize`). */
+  readonly windowMs?: number;
   /** Bytes of CSV text per piece of the stream. Default 1 MiB. */
   readonly pieceSizeInBytes?: number;
 }
@@ -47,6 +49,7 @@ async function* csvText(store: AggregateStore, options: AggregatesAsReadingsCsvO
     fromMs: options.fromMs,
     toMs: options.toMs,
     ...(options.models && { models: options.models }),
+    ...(options.windowMs !== undefined && { windowMs: options.windowMs }),
     ...(options.abortSignal && { abortSignal: options.abortSignal }),
   })) {
     for (const w of page) {

@@ -25,6 +25,11 @@ export type AggregateStoreErrorCode =
    * of the same windows would each overwrite the other's counts. The transaction was rolled back.
    */
   | "WriteConflict"
+  /**
+   * A read without a window size met a database holding windows of several sizes (say 1m and 5s): their
+   * means are not comparable, so the reader must choose one (`windowMs`).
+   */
+  | "AmbiguousWindowSize"
   /** The database refused the write; the transaction was rolled back (neither aggregates nor checkpoint changed). */
   | "WriteFailed"
   /** The database refused a read. */

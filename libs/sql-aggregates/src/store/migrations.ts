@@ -138,6 +138,91 @@ export const MIGRATIONS: readonly Migration[] = [
       ],
     },
   },
+  {
+    // Version 3: the window size is part of a window's identity. Aggregations with different window sizes
+    // (1m and 5s) produce windows with the same end; keyed on (end, device, sensor) one replaced the other.
+    // The key gains window_start (end - start is the size), and window_sizes lists the sizes present, so a
+    // reader can refuse to mix them without scanning the table.
+    version: 3,
+    name: "window size in the window_aggregates key; window_sizes",
+    statements: {
+      sqlite: [
+        // SQLite cannot change a primary key: rebuild the table (inside the migration's transaction).
+        `CREATE TABLE window_aggregates_v3 (
+  device_id TEXT NOT NULL,
+  sensor_id TEXT NOT NULL,
+  window_start INTEGER NOT NULL, -- epoch ms UTC, exclusive
+  window_end INTEGER NOT NULL,   -- epoch ms UTC, inclusive
+  count INTEGER NOT NULL,
+  mean ANY NOT NULL,             -- float64; ANY keeps -0 (see migrations.ts)
+  min ANY NOT NULL,
+  max ANY NOT NULL,
+  stddev ANY NOT NULL,
+  checkpoint_name TEXT,
+  PRIMARY KEY (window_end, device_id, sensor_id, window_start)
+) STRICT, WITHOUT ROWID`,
+        `INSERT INTO window_aggregates_v3 (device_id, sensor_id, window_start, window_end, count, mean, min, max, stddev, checkpoint_name)
+SELECT device_id, sensor_id, window_start, window_end, count, mean, min, max, stddev, checkpoint_name FROM window_aggregates`,
+        `DROP TABLE window_aggregates`,
+        `ALTER TABLE window_aggregates_v3 RENAME TO window_aggregates`,
+        `CREATE TABLE window_sizes (window_ms INTEGER NOT NULL PRIMARY KEY) STRICT`,
+        `INSERT INTO window_sizes (window_ms) SELECT DISTINCT window_end - window_start FROM window_aggregates`,
+      ],
+      postgres: [
+        `ALTER TABLE window_aggregates DROP CONSTRAINT window_aggregates_pkey`,
+        `ALTER TABLE window_aggregates ADD CONSTRAINT window_aggregates_pkey PRIMARY KEY (device_id, sensor_id, window_end, window_start)`,
+        `CREATE TABLE window_sizes (window_ms bigint NOT NULL PRIMARY KEY)`,
+        `INSERT INTO window_sizes (window_ms) SELECT DISTINCT round(extract(epoch FROM window_end - window_start) * 1000)::bigint FROM window_aggregates`,
+      ],
+      mssql: [
+        `ALTER TABLE window_aggregates DROP CONSTRAINT PK_window_aggregates`,
+        `DROP INDEX IX_window_aggregates_window_end ON window_aggregates`,
+        `CREATE UNIQUE CLUSTERED INDEX IX_window_aggregates_window_end ON window_aggregates (window_end, device_id, sensor_id, window_start)`,
+        `ALTER TABLE window_aggregates ADD CONSTRAINT PK_window_aggregates PRIMARY KEY NONCLUSTERED (device_id, sensor_id, window_end, window_start)`,
+        `CREATE TABLE window_sizes (window_ms bigint NOT NULL CONSTRAINT PK_window_sizes PRIMARY KEY)`,
+        `INSERT INTO window_sizes (window_ms) SELECT DISTINCT DATEDIFF_BIG(millisecond, window_start, window_end) FROM window_aggregates`,
+      ],
+    },
+  },
+  {
+    // Version 4: dead letters. Malformed events from a hub cannot be read again once the checkpoint moves
+    // past them, so they are kept with the reason, in the transaction of their batch's checkpoint. Keyed by
+    // (checkpoint, source key): a replayed batch stores each once.
+    version: 4,
+    name: "dead_letters: inputs the aggregator set aside, with the reason",
+    statements: {
+      sqlite: [
+        `CREATE TABLE dead_letters (
+  checkpoint_name TEXT NOT NULL,
+  source_key TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  body TEXT NOT NULL,
+  received_at INTEGER NOT NULL, -- epoch ms UTC
+  PRIMARY KEY (checkpoint_name, source_key)
+) STRICT`,
+      ],
+      postgres: [
+        `CREATE TABLE dead_letters (
+  checkpoint_name varchar(256) COLLATE "C" NOT NULL,
+  source_key varchar(256) COLLATE "C" NOT NULL,
+  reason text NOT NULL,
+  body text NOT NULL,
+  received_at timestamptz NOT NULL,
+  CONSTRAINT dead_letters_pkey PRIMARY KEY (checkpoint_name, source_key)
+)`,
+      ],
+      mssql: [
+        `CREATE TABLE dead_letters (
+  checkpoint_name nvarchar(256) COLLATE Latin1_General_100_BIN2 NOT NULL,
+  source_key nvarchar(256) COLLATE Latin1_General_100_BIN2 NOT NULL,
+  reason nvarchar(max) NOT NULL,
+  body nvarchar(max) NOT NULL,
+  received_at datetime2(3) NOT NULL,
+  CONSTRAINT PK_dead_letters PRIMARY KEY (checkpoint_name, source_key)
+)`,
+      ],
+    },
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -7,6 +7,8 @@ import {
   MSSQL_MAX_BATCH_SIZE,
   MSSQL_MIGRATION_LOCK,
   MSSQL_UPSERT_CHECKPOINT,
+  mssqlAddWindowSizes,
+  mssqlFindConflict,
   mssqlMergeAggregates,
   mssqlMergeParameters,
   mssqlSelectPage,
@@ -93,8 +95,8 @@ describe("SQL Server statements", () => {
     expect(sql).toBe(`MERGE window_aggregates WITH (HOLDLOCK) AS t
 USING (VALUES (@d0, @s0, @a0, @e0, @c0, @m0, @l0, @h0, @v0),
   (@d1, @s1, @a1, @e1, @c1, @m1, @l1, @h1, @v1)) AS s (device_id, sensor_id, window_start, window_end, [count], mean, [min], [max], stddev)
-ON t.window_end = s.window_end AND t.device_id = s.device_id AND t.sensor_id = s.sensor_id
-WHEN MATCHED AND (t.checkpoint_name IS NULL OR t.checkpoint_name = @writer) THEN UPDATE SET window_start = s.window_start, [count] = s.[count], mean = s.mean, [min] = s.[min], [max] = s.[max], stddev = s.stddev, checkpoint_name = @writer
+ON t.window_end = s.window_end AND t.device_id = s.device_id AND t.sensor_id = s.sensor_id AND t.window_start = s.window_start
+WHEN MATCHED AND (t.checkpoint_name IS NULL OR t.checkpoint_name = @writer) THEN UPDATE SET [count] = s.[count], mean = s.mean, [min] = s.[min], [max] = s.[max], stddev = s.stddev, checkpoint_name = @writer
 WHEN NOT MATCHED THEN INSERT (device_id, sensor_id, window_start, window_end, [count], mean, [min], [max], stddev, checkpoint_name) VALUES (s.device_id, s.sensor_id, s.window_start, s.window_end, s.[count], s.mean, s.[min], s.[max], s.stddev, @writer);`);
     const full = mssqlMergeAggregates(MSSQL_MAX_BATCH_SIZE);
     expect(full.match(/@[a-z]\d+/g)?.length).toBe(9 * MSSQL_MAX_BATCH_SIZE);
@@ -127,7 +129,7 @@ WHEN NOT MATCHED THEN INSERT (device_id, sensor_id, window_start, window_end, [c
   it("pages in key order with TOP and a spelled-out keyset condition, filtering models through OPENJSON", () => {
     expect(mssqlSelectPage(true, false)).toBe(`SELECT TOP (@pageSize) a.device_id, a.sensor_id, a.window_start, a.window_end, a.[count], a.mean, a.[min], a.[max], a.stddev
 FROM window_aggregates AS a
-WHERE window_end >= @end AND window_end <= @to
+WHERE window_end >= @end AND window_end <= @to AND DATEDIFF_BIG(millisecond, window_start, window_end) = @windowMs
 ORDER BY a.window_end, a.device_id, a.sensor_id;`);
     const next = mssqlSelectPage(false, true);
     expect(next).toContain(
@@ -137,16 +139,25 @@ ORDER BY a.window_end, a.device_id, a.sensor_id;`);
     expect(next).toContain("m.d COLLATE Latin1_General_100_BIN2 = a.device_id");
 
     const plan = planRead({ fromMs: 1000.5, toMs: 9000, pageSize: 50, models: [{ deviceId: "d1", sensorId: "s1" }, { deviceId: "d1", sensorId: "s1" }] });
-    const first = mssqlSelectParameters(plan, undefined);
+    const first = mssqlSelectParameters(plan, undefined, 5000);
     expect(first.map((p) => [p.name, p.type, p.value instanceof Date ? p.value.getTime() : p.value])).toEqual([
       ["pageSize", "int", 50],
+      ["windowMs", "bigint", 5000],
       ["end", "time", 1001],
       ["to", "time", 9000],
       ["models", "text", '[{"d":"d1","s":"s1"}]'],
     ]);
-    const after = mssqlSelectParameters(plan, { deviceId: "d9", sensorId: "s9", windowStartMs: 0, windowEndMs: 5000, count: 1, mean: 0, min: 0, max: 0, stddev: 0 });
-    expect(after.map((p) => p.name)).toEqual(["pageSize", "end", "to", "device", "sensor", "models"]);
-    expect((after[1]!.value as Date).getTime()).toBe(5000);
+    const after = mssqlSelectParameters(plan, { deviceId: "d9", sensorId: "s9", windowStartMs: 0, windowEndMs: 5000, count: 1, mean: 0, min: 0, max: 0, stddev: 0 }, 5000);
+    expect(after.map((p) => p.name)).toEqual(["pageSize", "windowMs", "end", "to", "device", "sensor", "models"]);
+    expect((after[2]!.value as Date).getTime()).toBe(5000);
+  });
+
+  it("keeps window sizes apart: the MERGE and the conflict lookup match on window_start, and sizes are registered once", () => {
+    expect(mssqlFindConflict(1)).toContain("AS s (device_id, sensor_id, window_start, window_end)");
+    expect(mssqlFindConflict(1)).toContain("AND t.window_start = s.window_start");
+    expect(mssqlAddWindowSizes(2)).toBe(`INSERT INTO window_sizes (window_ms)
+SELECT s.window_ms FROM (VALUES (@w0), (@w1)) AS s (window_ms)
+WHERE NOT EXISTS (SELECT 1 FROM window_sizes AS t WITH (UPDLOCK, HOLDLOCK) WHERE t.window_ms = s.window_ms);`);
   });
 
   it("upserts the checkpoint with MERGE and takes the migration lock with sp_getapplock, failing when not granted", () => {

@@ -2,7 +2,7 @@ import type { OperationOptions } from "@fleetscore/contracts";
 import type * as Mssql from "mssql";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
-import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, WriteAggregatesOptions } from "./aggregate-store.js";
+import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, ReadDeadLettersOptions, StoredDeadLetter, WriteAggregatesOptions } from "./aggregate-store.js";
 import { describeLocation, formatAggregateStoreLocation, type MssqlLocation } from "./location.js";
 import { logger } from "./log.js";
 import { mapMssqlError } from "./map-sql-error.js";
@@ -15,6 +15,10 @@ import {
   MSSQL_RECORD_MIGRATION,
   MSSQL_SCHEMA_VERSION,
   MSSQL_UPSERT_CHECKPOINT,
+  MSSQL_WINDOW_SIZES,
+  MSSQL_ADD_DEAD_LETTER,
+  mssqlAddWindowSizes,
+  mssqlReadDeadLetters,
   mssqlFindConflict,
   mssqlMergeAggregates,
   mssqlMergeParameters,
@@ -23,7 +27,19 @@ import {
   type MssqlParameter,
   type MssqlParameterType,
 } from "./mssql-sql.js";
-import { checkCheckpointName, checkRecord, lastOfEachKey, keysetPages, planRead, planWrite, writeConflict, type ReadPlan } from "./records.js";
+import {
+  checkCheckpointName,
+  checkRecord,
+  keysetPages,
+  lastOfEachKey,
+  planDeadLetters,
+  planRead,
+  planReadDeadLetters,
+  planWrite,
+  windowSizesOf,
+  writeConflict,
+  type ReadPlan,
+} from "./records.js";
 
 export interface OpenMssqlStoreOptions extends OperationOptions {
   readonly migrate: boolean;
@@ -141,6 +157,8 @@ export class MssqlAggregateStore implements AggregateStore {
         return sql.DateTime2(3);
       case "int":
         return sql.Int();
+      case "bigint":
+        return sql.BigInt();
       case "float":
         return sql.Float();
     }
@@ -194,6 +212,7 @@ export class MssqlAggregateStore implements AggregateStore {
     const context = planWrite(aggregates, options, this.#where);
     if (context === undefined) return;
     const checkpoint = options.checkpoint;
+    const deadLetters = planDeadLetters(options);
     const transaction = new this.#sql.Transaction(this.#pool);
     let begun = false;
     try {
@@ -208,11 +227,26 @@ export class MssqlAggregateStore implements AggregateStore {
         const parameters = mssqlMergeParameters(batch, checkpoint?.name ?? null);
         const merged = await this.#request(transaction, parameters).query(mssqlMergeAggregates(batch.length));
         if ((merged.rowsAffected[0] ?? 0) < batch.length) {
-          const found = await this.#request(transaction, parameters).query<{ device_id: string; sensor_id: string; window_end: Date; checkpoint_name: string | null }>(mssqlFindConflict(batch.length));
+          const found = await this.#request(transaction, parameters).query<{ device_id: string; sensor_id: string; window_start: Date; window_end: Date; checkpoint_name: string | null }>(
+            mssqlFindConflict(batch.length),
+          );
           const row = found.recordset[0];
-          const key = row ? { deviceId: row.device_id, sensorId: row.sensor_id, windowEndMs: row.window_end.getTime() } : batch[0]!;
+          const key = row ? { deviceId: row.device_id, sensorId: row.sensor_id, windowStartMs: row.window_start.getTime(), windowEndMs: row.window_end.getTime() } : batch[0]!;
           throw writeConflict(this.#where, key, row?.checkpoint_name ?? null, checkpoint?.name);
         }
+      }
+      const sizes = windowSizesOf(aggregates);
+      if (sizes.length > 0) {
+        await this.#request(transaction, sizes.map((value, i) => ({ name: `w${i}`, type: "bigint" as const, value }))).query(mssqlAddWindowSizes(sizes.length));
+      }
+      for (const d of deadLetters) {
+        await this.#request(transaction, [
+          { name: "checkpoint", type: "checkpointName", value: checkpoint!.name },
+          { name: "sourceKey", type: "checkpointName", value: d.sourceKey },
+          { name: "reason", type: "text", value: d.reason },
+          { name: "body", type: "text", value: d.body },
+          { name: "receivedAt", type: "time", value: new Date(d.receivedAtMs) },
+        ]).query(MSSQL_ADD_DEAD_LETTER);
       }
       if (checkpoint) {
         await this.#request(transaction, [
@@ -248,10 +282,10 @@ export class MssqlAggregateStore implements AggregateStore {
   }
 
   #pages(plan: ReadPlan, abortSignal: AbortSignal | undefined): AsyncGenerator<readonly WindowAggregateRecord[]> {
-    const fetchPage = async (last: WindowAggregateRecord | undefined): Promise<readonly WindowAggregateRecord[]> => {
+    const fetchPage = async (last: WindowAggregateRecord | undefined, windowMs: number): Promise<readonly WindowAggregateRecord[]> => {
       let rows: readonly AggregateRow[];
       try {
-        const result = await this.#request(this.#pool, mssqlSelectParameters(plan, last)).query<AggregateRow>(mssqlSelectPage(last === undefined, plan.models !== undefined));
+        const result = await this.#request(this.#pool, mssqlSelectParameters(plan, last, windowMs)).query<AggregateRow>(mssqlSelectPage(last === undefined, plan.models !== undefined));
         rows = result.recordset;
       } catch (e) {
         throw mapMssqlError(e, { where: this.#where, activity: "reading aggregates", fallback: "ReadFailed" });
@@ -270,7 +304,34 @@ export class MssqlAggregateStore implements AggregateStore {
         }),
       );
     };
-    return keysetPages(plan, fetchPage, () => this.#assertOpen(), abortSignal);
+    return keysetPages(plan, this.#where, () => this.windowSizes(), fetchPage, () => this.#assertOpen(), abortSignal);
+  }
+
+  async readDeadLetters(options: ReadDeadLettersOptions = {}): Promise<StoredDeadLetter[]> {
+    this.#assertOpen();
+    throwIfAborted(options.abortSignal);
+    const { checkpointName, limit } = planReadDeadLetters(options);
+    try {
+      const parameters: MssqlParameter[] = [{ name: "limit", type: "int", value: limit }];
+      if (checkpointName !== undefined) parameters.push({ name: "checkpoint", type: "checkpointName", value: checkpointName });
+      const result = await this.#request(this.#pool, parameters).query<{ checkpoint_name: string; source_key: string; reason: string; body: string; received_at: Date }>(
+        mssqlReadDeadLetters(checkpointName !== undefined),
+      );
+      return result.recordset.map((r) => ({ checkpointName: r.checkpoint_name, sourceKey: r.source_key, reason: r.reason, body: r.body, receivedAtMs: r.received_at.getTime() }));
+    } catch (e) {
+      throw mapMssqlError(e, { where: this.#where, activity: "reading dead letters", fallback: "ReadFailed" });
+    }
+  }
+
+  async windowSizes(options: OperationOptions = {}): Promise<number[]> {
+    this.#assertOpen();
+    throwIfAborted(options.abortSignal);
+    try {
+      const result = await this.#request(this.#pool).query<{ window_ms: string | number }>(MSSQL_WINDOW_SIZES);
+      return result.recordset.map((r) => Number(r.window_ms));
+    } catch (e) {
+      throw mapMssqlError(e, { where: this.#where, activity: "reading the window sizes", fallback: "ReadFailed" });
+    }
   }
 
   async schemaVersion(options: OperationOptions = {}): Promise<number> {

@@ -13,7 +13,7 @@ import type { ReadPlan } from "./records.js";
 export const MSSQL_MAX_BATCH_SIZE = 200;
 
 /** Parameter types the store declares, by kind (the store maps them to mssql's sql.NVarChar(64) ...). */
-export type MssqlParameterType = "id" | "time" | "int" | "float" | "checkpointName" | "text";
+export type MssqlParameterType = "id" | "time" | "int" | "bigint" | "float" | "checkpointName" | "text";
 
 export interface MssqlParameter {
   readonly name: string;
@@ -38,8 +38,8 @@ export function mssqlMergeAggregates(rows: number): string {
   const list = COLUMNS.join(", ");
   return `MERGE window_aggregates WITH (HOLDLOCK) AS t
 USING (VALUES ${values.join(",\n  ")}) AS s (${list})
-ON t.window_end = s.window_end AND t.device_id = s.device_id AND t.sensor_id = s.sensor_id
-WHEN MATCHED AND (t.checkpoint_name IS NULL OR t.checkpoint_name = @writer) THEN UPDATE SET window_start = s.window_start, [count] = s.[count], mean = s.mean, [min] = s.[min], [max] = s.[max], stddev = s.stddev, checkpoint_name = @writer
+ON t.window_end = s.window_end AND t.device_id = s.device_id AND t.sensor_id = s.sensor_id AND t.window_start = s.window_start
+WHEN MATCHED AND (t.checkpoint_name IS NULL OR t.checkpoint_name = @writer) THEN UPDATE SET [count] = s.[count], mean = s.mean, [min] = s.[min], [max] = s.[max], stddev = s.stddev, checkpoint_name = @writer
 WHEN NOT MATCHED THEN INSERT (${list}, checkpoint_name) VALUES (${COLUMNS.map((c) => `s.${c}`).join(", ")}, @writer);`;
 }
 
@@ -49,10 +49,10 @@ WHEN NOT MATCHED THEN INSERT (${list}, checkpoint_name) VALUES (${COLUMNS.map((c
  */
 export function mssqlFindConflict(rows: number): string {
   const values: string[] = [];
-  for (let i = 0; i < rows; i++) values.push(`(@d${i}, @s${i}, @e${i})`);
-  return `SELECT TOP (1) t.device_id, t.sensor_id, t.window_end, t.checkpoint_name
-FROM window_aggregates AS t JOIN (VALUES ${values.join(", ")}) AS s (device_id, sensor_id, window_end)
-  ON t.window_end = s.window_end AND t.device_id = s.device_id AND t.sensor_id = s.sensor_id
+  for (let i = 0; i < rows; i++) values.push(`(@d${i}, @s${i}, @a${i}, @e${i})`);
+  return `SELECT TOP (1) t.device_id, t.sensor_id, t.window_start, t.window_end, t.checkpoint_name
+FROM window_aggregates AS t JOIN (VALUES ${values.join(", ")}) AS s (device_id, sensor_id, window_start, window_end)
+  ON t.window_end = s.window_end AND t.device_id = s.device_id AND t.sensor_id = s.sensor_id AND t.window_start = s.window_start
 WHERE t.checkpoint_name IS NOT NULL AND (@writer IS NULL OR t.checkpoint_name <> @writer);`;
 }
 
@@ -88,6 +88,26 @@ IF @result < 0 THROW 50000, N'fleetscore: timed out waiting for the schema migra
 export const MSSQL_MIGRATIONS_TABLE_EXISTS = `SELECT CASE WHEN OBJECT_ID(N'${MIGRATIONS_TABLE}', N'U') IS NULL THEN 0 ELSE 1 END AS present`;
 export const MSSQL_SCHEMA_VERSION = `SELECT coalesce(max(version), 0) AS version FROM ${MIGRATIONS_TABLE}`;
 export const MSSQL_RECORD_MIGRATION = `INSERT INTO ${MIGRATIONS_TABLE} (version, name) VALUES (@version, @name)`;
+export const MSSQL_WINDOW_SIZES = "SELECT window_ms FROM window_sizes ORDER BY window_ms";
+
+/** Registers window sizes @w0, @w1 ... (bigint ms) a write brings, under the key lock (no duplicate race). */
+export function mssqlAddWindowSizes(count: number): string {
+  const values = Array.from({ length: count }, (_, i) => `(@w${i})`).join(", ");
+  return `INSERT INTO window_sizes (window_ms)
+SELECT s.window_ms FROM (VALUES ${values}) AS s (window_ms)
+WHERE NOT EXISTS (SELECT 1 FROM window_sizes AS t WITH (UPDLOCK, HOLDLOCK) WHERE t.window_ms = s.window_ms);`;
+}
+
+/** One dead letter under @checkpoint, unless a replay stored it already. */
+export const MSSQL_ADD_DEAD_LETTER = `INSERT INTO dead_letters (checkpoint_name, source_key, reason, body, received_at)
+SELECT @checkpoint, @sourceKey, @reason, @body, @receivedAt
+WHERE NOT EXISTS (SELECT 1 FROM dead_letters WITH (UPDLOCK, HOLDLOCK) WHERE checkpoint_name = @checkpoint AND source_key = @sourceKey);`;
+
+export function mssqlReadDeadLetters(filtered: boolean): string {
+  return `SELECT TOP (@limit) checkpoint_name, source_key, reason, body, received_at FROM dead_letters${filtered ? " WHERE checkpoint_name = @checkpoint" : ""}
+ORDER BY received_at, checkpoint_name, source_key;`;
+}
+
 export const MSSQL_READ_CHECKPOINT = "SELECT name, position, state FROM aggregator_checkpoints WHERE name = @name";
 
 /**
@@ -108,14 +128,15 @@ export function mssqlSelectPage(first: boolean, filtered: boolean): string {
     : "";
   return `SELECT TOP (@pageSize) a.device_id, a.sensor_id, a.window_start, a.window_end, a.[count], a.mean, a.[min], a.[max], a.stddev
 FROM window_aggregates AS a
-WHERE ${start} AND window_end <= @to${models}
+WHERE ${start} AND window_end <= @to AND DATEDIFF_BIG(millisecond, window_start, window_end) = @windowMs${models}
 ORDER BY a.window_end, a.device_id, a.sensor_id;`;
 }
 
 /** The parameters of `mssqlSelectPage` for a plan, after `last` (undefined: the first page). */
-export function mssqlSelectParameters(plan: ReadPlan, last: WindowAggregateRecord | undefined): MssqlParameter[] {
+export function mssqlSelectParameters(plan: ReadPlan, last: WindowAggregateRecord | undefined, windowMs: number): MssqlParameter[] {
   const out: MssqlParameter[] = [
     { name: "pageSize", type: "int", value: plan.pageSize },
+    { name: "windowMs", type: "bigint", value: windowMs },
     { name: "end", type: "time", value: new Date(last ? last.windowEndMs : plan.fromInclusiveMs) },
     { name: "to", type: "time", value: new Date(plan.toInclusiveMs) },
   ];

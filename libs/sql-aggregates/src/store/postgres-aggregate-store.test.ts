@@ -5,6 +5,7 @@ import { describeAggregateStore } from "../testing/describe-aggregate-store.js";
 import { createPostgresDatabase, freePort, startTestPostgres, type TestPostgres } from "../testing/test-postgres.js";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import type { AggregateStore } from "./aggregate-store.js";
+import { LATEST_SCHEMA_VERSION } from "./migrations.js";
 import { openAggregateStore } from "./open-aggregate-store.js";
 
 const serverUrl = inject("postgresUrl");
@@ -86,13 +87,13 @@ describe("PostgresAggregateStore", () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
-      await client.query("INSERT INTO fleetscore_schema_migrations (version, name) VALUES (3, 'from the future')");
+      await client.query(`INSERT INTO fleetscore_schema_migrations (version, name) VALUES (${LATEST_SCHEMA_VERSION + 1}, 'from the future')`);
       for (const migrate of [true, false]) {
         const err = await failure(openAggregateStore(url, { migrate }));
         expect(err?.code).toBe("SchemaTooNew");
-        expect(err?.message).toContain("version 3");
+        expect(err?.message).toContain(`version ${LATEST_SCHEMA_VERSION + 1}`);
       }
-      expect((await client.query("SELECT max(version) AS v FROM fleetscore_schema_migrations")).rows[0].v).toBe(3);
+      expect((await client.query("SELECT max(version) AS v FROM fleetscore_schema_migrations")).rows[0].v).toBe(LATEST_SCHEMA_VERSION + 1);
     } finally {
       await client.end();
     }
@@ -106,7 +107,7 @@ describe("PostgresAggregateStore", () => {
     try {
       await admin.query("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'aggregator') THEN CREATE ROLE aggregator LOGIN; END IF; END $$");
       await admin.query("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
-      await admin.query("GRANT SELECT, INSERT, UPDATE ON window_aggregates, aggregator_checkpoints TO aggregator");
+      await admin.query("GRANT SELECT, INSERT, UPDATE ON window_aggregates, aggregator_checkpoints, window_sizes TO aggregator");
       await admin.query("GRANT SELECT ON fleetscore_schema_migrations TO aggregator");
     } finally {
       await admin.end();
@@ -115,7 +116,7 @@ describe("PostgresAggregateStore", () => {
     asAggregator.username = "aggregator";
     const store = await openAggregateStore(asAggregator.href);
     try {
-      expect(await store.schemaVersion()).toBe(2);
+      expect(await store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
       await store.write(records(3, Date.UTC(2024, 0, 1)), { checkpoint: { name: "a", position: "1", state: "" } });
       expect(await countRows(store)).toBe(3);
     } finally {

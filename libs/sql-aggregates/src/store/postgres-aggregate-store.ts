@@ -2,12 +2,24 @@ import type { OperationOptions } from "@fleetscore/contracts";
 import type { Pool, PoolClient, QueryConfig } from "pg";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
-import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, WriteAggregatesOptions } from "./aggregate-store.js";
+import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, ReadDeadLettersOptions, StoredDeadLetter, WriteAggregatesOptions } from "./aggregate-store.js";
 import { describeLocation, formatAggregateStoreLocation, type PostgresLocation } from "./location.js";
 import { logger } from "./log.js";
 import { mapPostgresError } from "./map-sql-error.js";
 import { applyMigrations, MIGRATIONS_TABLE, type MigrationSession } from "./migrations.js";
-import { checkCheckpointName, checkRecord, lastOfEachKey, keysetPages, planRead, planWrite, writeConflict, type ReadPlan } from "./records.js";
+import {
+  checkCheckpointName,
+  checkRecord,
+  keysetPages,
+  lastOfEachKey,
+  planDeadLetters,
+  planRead,
+  planReadDeadLetters,
+  planWrite,
+  windowSizesOf,
+  writeConflict,
+  type ReadPlan,
+} from "./records.js";
 
 export interface OpenPostgresStoreOptions extends OperationOptions {
   readonly migrate: boolean;
@@ -41,20 +53,32 @@ SELECT device_id, sensor_id,
   count, mean, min, max, stddev, $10::text
 FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int4[], $6::float8[], $7::float8[], $8::float8[], $9::float8[])
   AS u(device_id, sensor_id, start_ms, end_ms, count, mean, min, max, stddev)
-ON CONFLICT (device_id, sensor_id, window_end) DO UPDATE SET
-  window_start = EXCLUDED.window_start, count = EXCLUDED.count, mean = EXCLUDED.mean,
+ON CONFLICT (device_id, sensor_id, window_end, window_start) DO UPDATE SET
+  count = EXCLUDED.count, mean = EXCLUDED.mean,
   min = EXCLUDED.min, max = EXCLUDED.max, stddev = EXCLUDED.stddev, checkpoint_name = EXCLUDED.checkpoint_name
 WHERE t.checkpoint_name IS NULL OR t.checkpoint_name IS NOT DISTINCT FROM EXCLUDED.checkpoint_name`;
 
 /**
  * After POSTGRES_UPSERT wrote fewer rows than it was given (in the same transaction): one window of the
- * batch ($1 devices, $2 sensors, $4 end ms, as in the upsert) that another checkpoint ($10) wrote.
+ * batch ($1 devices, $2 sensors, $3 start ms, $4 end ms, as in the upsert) that another checkpoint ($5) wrote.
  */
-const POSTGRES_FIND_CONFLICT = `SELECT u.device_id, u.sensor_id, u.end_ms::float8, t.checkpoint_name
-FROM unnest($1::text[], $2::text[], $3::int8[]) AS u(device_id, sensor_id, end_ms)
+const POSTGRES_FIND_CONFLICT = `SELECT u.device_id, u.sensor_id, u.start_ms::float8, u.end_ms::float8, t.checkpoint_name
+FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[]) AS u(device_id, sensor_id, start_ms, end_ms)
 JOIN window_aggregates t ON t.device_id = u.device_id AND t.sensor_id = u.sensor_id
   AND t.window_end = to_timestamp(u.end_ms / 1000) + (u.end_ms % 1000) * interval '1 millisecond'
-WHERE t.checkpoint_name IS DISTINCT FROM $4::text LIMIT 1`;
+  AND t.window_start = to_timestamp(u.start_ms / 1000) + (u.start_ms % 1000) * interval '1 millisecond'
+WHERE t.checkpoint_name IS DISTINCT FROM $5::text LIMIT 1`;
+
+/** The batch's dead letters ($2-$5 arrays) under checkpoint $1; a replayed batch's are stored once. */
+const ADD_DEAD_LETTERS = `INSERT INTO dead_letters (checkpoint_name, source_key, reason, body, received_at)
+SELECT $1::text, source_key, reason, body, to_timestamp(received_ms / 1000) + (received_ms % 1000) * interval '1 millisecond'
+FROM unnest($2::text[], $3::text[], $4::text[], $5::int8[]) AS u(source_key, reason, body, received_ms)
+ON CONFLICT DO NOTHING`;
+
+const DEAD_LETTER_SELECT = `SELECT checkpoint_name, source_key, reason, body, round(extract(epoch FROM received_at) * 1000)::float8 FROM dead_letters`;
+
+/** Registers the window sizes ($1, ms) a write brings. */
+const ADD_WINDOW_SIZES = `INSERT INTO window_sizes (window_ms) SELECT unnest($1::int8[]) ON CONFLICT DO NOTHING`;
 
 const UPSERT_CHECKPOINT = `INSERT INTO aggregator_checkpoints (name, position, state, updated_at) VALUES ($1, $2, $3, now())
 ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`;
@@ -72,12 +96,13 @@ const SELECT_COLUMNS = `device_id, sensor_id, round(extract(epoch FROM window_st
  * text arrays unnested into a set PostgreSQL hashes once: any number of models, one query shape.
  */
 export function postgresSelectPage(first: boolean, filtered: boolean): string {
-  // $1 window end (first: the lower bound), $2 upper bound, $3 page size, then the last key's device and
-  // sensor (next pages), then the models' devices and sensors (filtered).
-  const start = first ? "window_end >= $1::timestamptz" : "(window_end, device_id, sensor_id) > ($1::timestamptz, $4::text, $5::text)";
-  const models = filtered ? `AND (device_id, sensor_id) IN (SELECT * FROM unnest($${first ? 4 : 6}::text[], $${first ? 5 : 7}::text[]))` : "";
+  // $1 window end (first: the lower bound), $2 upper bound, $3 page size, $4 window size (ms), then the
+  // last key's device and sensor (next pages), then the models' devices and sensors (filtered). Within one
+  // window size, (window_end, device_id, sensor_id) is unique.
+  const start = first ? "window_end >= $1::timestamptz" : "(window_end, device_id, sensor_id) > ($1::timestamptz, $5::text, $6::text)";
+  const models = filtered ? `AND (device_id, sensor_id) IN (SELECT * FROM unnest($${first ? 5 : 7}::text[], $${first ? 6 : 8}::text[]))` : "";
   return `SELECT ${SELECT_COLUMNS} FROM window_aggregates
-WHERE ${start} AND window_end <= $2::timestamptz ${models}
+WHERE ${start} AND window_end <= $2::timestamptz AND window_start = window_end - $4::int8 * interval '1 millisecond' ${models}
 ORDER BY window_end, device_id, sensor_id LIMIT $3`;
 }
 
@@ -272,6 +297,7 @@ export class PostgresAggregateStore implements AggregateStore {
     const context = planWrite(aggregates, options, this.#where);
     if (context === undefined) return;
     const checkpoint = options.checkpoint;
+    const deadLetters = planDeadLetters(options);
     let client: PoolClient;
     try {
       client = await this.#pool.connect();
@@ -294,10 +320,22 @@ export class PostgresAggregateStore implements AggregateStore {
         const query: QueryConfig = { name: "fleetscore_upsert_aggregates", text: POSTGRES_UPSERT, values: [...values, writer] };
         const result = await client.query(query);
         if ((result.rowCount ?? 0) < batch.length) {
-          const found = await client.query<[string, string, number, string | null]>({ text: POSTGRES_FIND_CONFLICT, values: [values[0], values[1], values[3], writer], rowMode: "array" });
-          const [deviceId, sensorId, windowEndMs, existing] = found.rows[0] ?? [batch[0]!.deviceId, batch[0]!.sensorId, batch[0]!.windowEndMs, null];
-          throw writeConflict(this.#where, { deviceId, sensorId, windowEndMs }, existing, checkpoint?.name);
+          const found = await client.query<[string, string, number, number, string | null]>({ text: POSTGRES_FIND_CONFLICT, values: [values[0], values[1], values[2], values[3], writer], rowMode: "array" });
+          const first = batch[0]!;
+          const [deviceId, sensorId, windowStartMs, windowEndMs, existing] = found.rows[0] ?? [first.deviceId, first.sensorId, first.windowStartMs, first.windowEndMs, null];
+          throw writeConflict(this.#where, { deviceId, sensorId, windowStartMs, windowEndMs }, existing, checkpoint?.name);
         }
+      }
+      if (aggregates.length > 0) {
+        await client.query({ name: "fleetscore_add_window_sizes", text: ADD_WINDOW_SIZES, values: [integerArray(windowSizesOf(aggregates))] });
+      }
+      if (deadLetters.length > 0) {
+        // Texts travel as real array parameters (node-postgres escapes them): they are arbitrary input.
+        await client.query({
+          name: "fleetscore_add_dead_letters",
+          text: ADD_DEAD_LETTERS,
+          values: [checkpoint!.name, deadLetters.map((d) => d.sourceKey), deadLetters.map((d) => d.reason), deadLetters.map((d) => d.body), integerArray(deadLetters.map((d) => d.receivedAtMs))],
+        });
       }
       if (checkpoint) {
         await client.query({ name: "fleetscore_upsert_checkpoint", text: UPSERT_CHECKPOINT, values: [checkpoint.name, checkpoint.position, checkpoint.state] });
@@ -338,9 +376,9 @@ export class PostgresAggregateStore implements AggregateStore {
     const filtered = plan.models !== undefined;
     const models = plan.models ? [plan.models.map((m) => m.deviceId), plan.models.map((m) => m.sensorId)] : [];
     const to = iso(plan.toInclusiveMs);
-    const fetchPage = async (last: WindowAggregateRecord | undefined): Promise<readonly WindowAggregateRecord[]> => {
+    const fetchPage = async (last: WindowAggregateRecord | undefined, windowMs: number): Promise<readonly WindowAggregateRecord[]> => {
       const first = last === undefined;
-      const values: unknown[] = [iso(last ? last.windowEndMs : plan.fromInclusiveMs), to, plan.pageSize];
+      const values: unknown[] = [iso(last ? last.windowEndMs : plan.fromInclusiveMs), to, plan.pageSize, windowMs];
       if (last) values.push(last.deviceId, last.sensorId);
       values.push(...models);
       try {
@@ -355,7 +393,35 @@ export class PostgresAggregateStore implements AggregateStore {
         throw mapPostgresError(e, { where: this.#where, activity: "reading aggregates", fallback: "ReadFailed" });
       }
     };
-    return keysetPages(plan, fetchPage, () => this.#assertOpen(), abortSignal);
+    return keysetPages(plan, this.#where, () => this.windowSizes(), fetchPage, () => this.#assertOpen(), abortSignal);
+  }
+
+  async readDeadLetters(options: ReadDeadLettersOptions = {}): Promise<StoredDeadLetter[]> {
+    this.#assertOpen();
+    throwIfAborted(options.abortSignal);
+    const { checkpointName, limit } = planReadDeadLetters(options);
+    try {
+      const filter = checkpointName === undefined ? "" : "WHERE checkpoint_name = $2";
+      const { rows } = await this.#pool.query<[string, string, string, string, number]>({
+        text: `${DEAD_LETTER_SELECT} ${filter} ORDER BY received_at, checkpoint_name, source_key LIMIT $1`,
+        values: checkpointName === undefined ? [limit] : [limit, checkpointName],
+        rowMode: "array",
+      });
+      return rows.map(([checkpointName, sourceKey, reason, body, receivedAtMs]) => ({ checkpointName, sourceKey, reason, body, receivedAtMs }));
+    } catch (e) {
+      throw mapPostgresError(e, { where: this.#where, activity: "reading dead letters", fallback: "ReadFailed" });
+    }
+  }
+
+  async windowSizes(options: OperationOptions = {}): Promise<number[]> {
+    this.#assertOpen();
+    throwIfAborted(options.abortSignal);
+    try {
+      const { rows } = await this.#pool.query<[string]>({ name: "fleetscore_window_sizes", text: "SELECT window_ms FROM window_sizes ORDER BY window_ms", rowMode: "array" });
+      return rows.map((r) => Number(r[0]));
+    } catch (e) {
+      throw mapPostgresError(e, { where: this.#where, activity: "reading the window sizes", fallback: "ReadFailed" });
+    }
   }
 
   async schemaVersion(options: OperationOptions = {}): Promise<number> {

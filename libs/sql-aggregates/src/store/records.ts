@@ -1,6 +1,6 @@
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
-import type { AggregatorCheckpoint, ReadAggregatesOptions, WriteAggregatesOptions } from "./aggregate-store.js";
+import type { AggregatorCheckpoint, DeadLetter, ReadAggregatesOptions, ReadDeadLettersOptions, WriteAggregatesOptions } from "./aggregate-store.js";
 import type { SqlErrorContext } from "./map-sql-error.js";
 
 /**
@@ -94,6 +94,47 @@ export function checkCheckpoint(checkpoint: AggregatorCheckpoint): void {
   if (typeof c.state !== "string") throw fail(`state of ${JSON.stringify(c.name)} is ${describeValue(c.state)}; it must be a string`);
 }
 
+/** A dead letter's body is cut to this many characters (a hostile event cannot fill the database). */
+export const MAX_DEAD_LETTER_BODY_LENGTH = 4096;
+/** A dead letter's source key and reason are cut to these lengths. */
+const MAX_SOURCE_KEY_LENGTH = 256;
+const MAX_REASON_LENGTH = 1000;
+
+/** Cut to `max` characters, NUL (PostgreSQL text cannot hold it) and lone surrogates (as a cut may leave) replaced. */
+const storable = (text: string, max: number): string =>
+  text
+    .slice(0, max)
+    .replaceAll("\u0000", "\ufffd")
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+
+/**
+ * Checks the dead letters of a write and cuts their texts to the stored limits.
+ * @throws AggregateStoreError `InvalidArgument` when there are dead letters but no checkpoint, or one is not
+ * { sourceKey, reason, body, receivedAtMs }.
+ */
+export function planDeadLetters(options: WriteAggregatesOptions): DeadLetter[] {
+  const letters = options.deadLetters ?? [];
+  if (letters.length === 0) return [];
+  const fail = (why: string) => new AggregateStoreError(`Invalid dead letters: ${why}. Nothing was written.`, "InvalidArgument");
+  if (!Array.isArray(letters)) throw fail("deadLetters must be an array");
+  if (options.checkpoint === undefined) throw fail("dead letters belong to a checkpoint: pass checkpoint too");
+  return letters.map((d, i) => {
+    if (typeof d !== "object" || d === null || typeof d.sourceKey !== "string" || d.sourceKey === "" || typeof d.reason !== "string" || typeof d.body !== "string") {
+      throw fail(`deadLetters[${i}] is ${describeValue(d)}; expected { sourceKey, reason, body, receivedAtMs }`);
+    }
+    if (!isTime(d.receivedAtMs)) throw fail(`deadLetters[${i}].receivedAtMs is ${describeValue(d.receivedAtMs)}; it must be ${TIME_RULE}`);
+    return { sourceKey: storable(d.sourceKey, MAX_SOURCE_KEY_LENGTH), reason: storable(d.reason, MAX_REASON_LENGTH), body: storable(d.body, MAX_DEAD_LETTER_BODY_LENGTH), receivedAtMs: d.receivedAtMs };
+  });
+}
+
+/** @throws AggregateStoreError `InvalidArgument` for dead-letter read options that are not usable. */
+export function planReadDeadLetters(options: ReadDeadLettersOptions): { checkpointName: string | undefined; limit: number } {
+  const limit = options.limit ?? 1000;
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new AggregateStoreError(`Invalid dead-letter read: limit is ${describeValue(limit)}; it must be a positive integer`, "InvalidArgument");
+  if (options.checkpointName !== undefined) checkCheckpointName(options.checkpointName);
+  return { checkpointName: options.checkpointName, limit };
+}
+
 /** @throws AggregateStoreError `InvalidArgument` for a name readCheckpoint cannot look up. */
 export function checkCheckpointName(name: string): void {
   if (typeof name !== "string" || name === "" || name.length > MAX_CHECKPOINT_NAME_LENGTH) {
@@ -111,6 +152,8 @@ export interface ReadPlan {
   readonly pageSize: number;
   /** Undefined: all models. Deduplicated. */
   readonly models?: readonly { readonly deviceId: string; readonly sensorId: string }[];
+  /** Only windows of this size (ms); undefined: the database's only size (see resolveWindowSize). */
+  readonly windowMs?: number;
   /** True when nothing can match (empty range or empty model list): no query is needed. */
   readonly empty: boolean;
 }
@@ -131,6 +174,8 @@ export function planRead(options: ReadAggregatesOptions): ReadPlan {
   if (typeof toMs !== "number" || Number.isNaN(toMs)) throw fail(`toMs is ${describeValue(toMs)}; it must be a number (epoch ms, inclusive)`);
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw fail(`pageSize is ${describeValue(pageSize)}; it must be a positive integer`);
+  const { windowMs } = options;
+  if (windowMs !== undefined && (!Number.isSafeInteger(windowMs) || windowMs < 1)) throw fail(`windowMs is ${describeValue(windowMs)}; it must be a positive integer (ms)`);
   const fromInclusiveMs = Math.max(MIN_TIME_MS, Math.floor(fromMs) + 1);
   const toInclusiveMs = Math.min(MAX_TIME_MS, Math.floor(toMs));
   let models: { deviceId: string; sensorId: string }[] | undefined;
@@ -151,11 +196,11 @@ export function planRead(options: ReadAggregatesOptions): ReadPlan {
     }
   }
   const empty = fromInclusiveMs > toInclusiveMs || (models !== undefined && models.length === 0);
-  return { fromInclusiveMs, toInclusiveMs, pageSize, ...(models ? { models } : {}), empty };
+  return { fromInclusiveMs, toInclusiveMs, pageSize, ...(models ? { models } : {}), ...(windowMs !== undefined && { windowMs }), empty };
 }
 
 /**
- * The records of `records[start, end)` with repeated keys (deviceId, sensorId, windowEndMs) reduced to
+ * The records of `records[start, end)` with repeated keys (deviceId, sensorId, windowStartMs, windowEndMs) reduced to
  * the last occurrence, in first-occurrence order. One multi-row upsert cannot touch a row twice
  * (PostgreSQL: "ON CONFLICT DO UPDATE command cannot affect row a second time"; SQL Server: MERGE
  * "attempted to UPDATE or DELETE the same row more than once"), and the latest write must win.
@@ -166,7 +211,7 @@ export function lastOfEachKey(records: readonly WindowAggregateRecord[], start: 
   let duplicates = false;
   for (let i = 0; i < slice.length; i++) {
     const r = slice[i]!;
-    const key = `${r.deviceId}\u0000${r.sensorId}\u0000${r.windowEndMs}`;
+    const key = `${r.deviceId}\u0000${r.sensorId}\u0000${r.windowStartMs}\u0000${r.windowEndMs}`;
     const previous = at.get(key);
     if (previous !== undefined) {
       slice[previous] = r;
@@ -196,28 +241,91 @@ export function planWrite(aggregates: readonly WindowAggregateRecord[], options:
   throwIfAborted(options.abortSignal);
   checkRecordArray(aggregates);
   if (options.checkpoint !== undefined) checkCheckpoint(options.checkpoint);
+  planDeadLetters(options);
   if (aggregates.length === 0 && options.checkpoint === undefined) return undefined;
   return { where, activity: `writing ${aggregates.length} aggregates`, fallback: "WriteFailed" };
 }
 
+/** The distinct window sizes (end - start, ms) of `records[start, end)`: what a write adds to window_sizes. */
+export function windowSizesOf(records: readonly WindowAggregateRecord[], start = 0, end = records.length): number[] {
+  const sizes = new Set<number>();
+  for (let i = start; i < end; i++) sizes.add(records[i]!.windowEndMs - records[i]!.windowStartMs);
+  return [...sizes];
+}
+
+/** `5s`, `1m`, `1h30m`, `250ms`: a window size as people write it (and as `--window` takes it). */
+export function formatWindowSize(ms: number): string {
+  if (ms % 1000 !== 0) return `${ms}ms`;
+  const units: [string, number][] = [["d", 86_400], ["h", 3_600], ["m", 60], ["s", 1]];
+  let seconds = ms / 1000;
+  let text = "";
+  for (const [unit, size] of units) {
+    if (seconds >= size) {
+      text += `${Math.floor(seconds / size)}${unit}`;
+      seconds %= size;
+    }
+  }
+  return text;
+}
+
+const WINDOW_SIZE = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
+
 /**
- * Keyset paging, the same in every dialect: pages of `plan.pageSize` records after the last key read
- * (window_end, device_id, sensor_id), until a short page, so memory never grows with the table.
- * @param fetchPage One dialect query for the page after `last` (undefined: the first page), errors mapped.
+ * Reads a window size as `formatWindowSize` writes it (`5s`, `1m`, `1h30m`, `250ms`), to ms.
+ * @throws AggregateStoreError `InvalidArgument` naming the accepted forms.
+ */
+export function parseWindowSize(text: string): number {
+  const m = WINDOW_SIZE.exec(text.trim());
+  const ms = m && m[0] !== "" ? [86_400_000, 3_600_000, 60_000, 1000, 1].reduce((sum, unit, i) => sum + Number(m[i + 1] ?? 0) * unit, 0) : 0;
+  if (!(ms > 0) || !Number.isSafeInteger(ms)) {
+    throw new AggregateStoreError(`${JSON.stringify(text.slice(0, 40))} is not a window size: use e.g. 5s, 1m, 1h30m, 250ms`, "InvalidArgument");
+  }
+  return ms;
+}
+
+/**
+ * The window size a read uses: the one asked for, else the database's only one. Windows of different
+ * sizes have different means and the same ends, so a read never mixes them.
+ * @returns undefined when the database holds no windows at all.
+ * @throws AggregateStoreError `AmbiguousWindowSize`, listing the sizes.
+ */
+export function resolveWindowSize(where: string, asked: number | undefined, sizes: readonly number[]): number | undefined {
+  if (asked !== undefined) return asked;
+  if (sizes.length > 1) {
+    throw new AggregateStoreError(
+      `${where} holds windows of ${sizes.length} sizes (${sizes.map(formatWindowSize).join(", ")}); choose one to read (windowMs): windows of different sizes do not mix`,
+      "AmbiguousWindowSize",
+    );
+  }
+  return sizes[0];
+}
+
+/**
+ * Keyset paging, the same in every dialect: pages of `plan.pageSize` records of one window size after the
+ * last key read (window_end, device_id, sensor_id), until a short page, so memory never grows with the table.
+ * @param windowSizes The database's sizes, asked only when the plan names none.
+ * @param fetchPage One dialect query for the page after `last` (undefined: the first page) of windows of
+ * `windowMs`, errors mapped.
  * @param assertOpen Checked before each page: a store closed while a reader pages fails with `Closed`.
  */
 export async function* keysetPages(
   plan: ReadPlan,
-  fetchPage: (last: WindowAggregateRecord | undefined) => Promise<readonly WindowAggregateRecord[]>,
+  where: string,
+  windowSizes: () => Promise<number[]>,
+  fetchPage: (last: WindowAggregateRecord | undefined, windowMs: number) => Promise<readonly WindowAggregateRecord[]>,
   assertOpen: () => void,
   abortSignal: AbortSignal | undefined,
 ): AsyncGenerator<readonly WindowAggregateRecord[]> {
   if (plan.empty) return;
+  assertOpen();
+  throwIfAborted(abortSignal);
+  const windowMs = resolveWindowSize(where, plan.windowMs, plan.windowMs === undefined ? await windowSizes() : []);
+  if (windowMs === undefined) return;
   let last: WindowAggregateRecord | undefined;
   for (;;) {
     assertOpen();
     throwIfAborted(abortSignal);
-    const page = await fetchPage(last);
+    const page = await fetchPage(last, windowMs);
     if (page.length === 0) return;
     last = page[page.length - 1];
     yield page;
@@ -230,10 +338,10 @@ export async function* keysetPages(
  * @param existing The checkpoint that wrote the window (null: a write without a checkpoint).
  * @param writer The checkpoint of this write (undefined: none).
  */
-export function writeConflict(where: string, key: { deviceId: string; sensorId: string; windowEndMs: number }, existing: string | null, writer: string | undefined): AggregateStoreError {
+export function writeConflict(where: string, key: { deviceId: string; sensorId: string; windowEndMs: number; windowStartMs?: number }, existing: string | null, writer: string | undefined): AggregateStoreError {
   const name = (n: string | null | undefined): string => (n == null ? "a write without a checkpoint" : `checkpoint ${JSON.stringify(n)}`);
   return new AggregateStoreError(
-    `${where}: the window of device ${JSON.stringify(key.deviceId)} sensor ${JSON.stringify(key.sensorId)} ending ${new Date(key.windowEndMs).toISOString()} ` +
+    `${where}: the ${key.windowStartMs === undefined ? "" : `${formatWindowSize(key.windowEndMs - key.windowStartMs)} `}window of device ${JSON.stringify(key.deviceId)} sensor ${JSON.stringify(key.sensorId)} ending ${new Date(key.windowEndMs).toISOString()} ` +
       `was written by ${name(existing)}; ${name(writer)} may not overwrite it (two aggregations of the same windows would each replace the other's counts). ` +
       `Nothing was written. Aggregate each source into its own database, or continue the same checkpoint.`,
     "WriteConflict",

@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { makeTempDir } from "../test-fixtures/temp-dir.js";
 import { describeAggregateStore } from "../testing/describe-aggregate-store.js";
-import { CREATE_MIGRATIONS_TABLE, MIGRATIONS } from "./migrations.js";
+import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS } from "./migrations.js";
 import { openAggregateStore } from "./open-aggregate-store.js";
 
 const dir = await makeTempDir();
@@ -56,6 +56,8 @@ describe("SqliteAggregateStore", () => {
       expect(db.prepare("SELECT version, name FROM fleetscore_schema_migrations").all()).toEqual([
         { version: 1, name: "window_aggregates and aggregator_checkpoints" },
         { version: 2, name: "window_aggregates.checkpoint_name: the aggregation that wrote each window" },
+        { version: 3, name: "window size in the window_aggregates key; window_sizes" },
+        { version: 4, name: "dead_letters: inputs the aggregator set aside, with the reason" },
       ]);
     } finally {
       db.close();
@@ -66,12 +68,12 @@ describe("SqliteAggregateStore", () => {
     const file = join(dir, "too-new.db");
     await (await openAggregateStore(`sqlite:${file}`)).close();
     const db = new Database(file);
-    db.prepare("INSERT INTO fleetscore_schema_migrations (version, name, applied_at) VALUES (3, 'from the future', '2030-01-01T00:00:00Z')").run();
+    db.prepare(`INSERT INTO fleetscore_schema_migrations (version, name, applied_at) VALUES (${LATEST_SCHEMA_VERSION + 1}, 'from the future', '2030-01-01T00:00:00Z')`).run();
     db.close();
     for (const migrate of [true, false]) {
       const err = await failure(openAggregateStore(`sqlite:${file}`, { migrate }));
       expect(err?.code).toBe("SchemaTooNew");
-      expect(err?.message).toContain("schema version 3, newer than this code knows (2)");
+      expect(err?.message).toContain(`schema version ${LATEST_SCHEMA_VERSION + 1}, newer than this code knows (${LATEST_SCHEMA_VERSION})`);
       expect(err?.message).toContain(file);
     }
   });
@@ -87,7 +89,9 @@ describe("SqliteAggregateStore", () => {
     db.close();
     const store = await openAggregateStore(`sqlite:${file}`);
     try {
-      expect(await store.schemaVersion()).toBe(2);
+      expect(await store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+      // Migration 3 kept the row and registered its window size.
+      expect(await store.windowSizes()).toEqual([5000]);
       const window = { deviceId: "1", sensorId: "1", windowStartMs: 0, windowEndMs: 5000, count: 3, mean: 2, min: 1, max: 3, stddev: 1 };
       expect((await failure(store.write([window], { checkpoint: { name: "other", position: "p", state: "s" } })))?.code).toBe("WriteConflict");
       await store.write([window], { checkpoint: { name: "agg", position: "csv:20:2", state: "{}" } });

@@ -4,11 +4,22 @@ import type BetterSqlite3 from "better-sqlite3";
 import type { OperationOptions } from "@fleetscore/contracts";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
-import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, WriteAggregatesOptions } from "./aggregate-store.js";
+import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, ReadDeadLettersOptions, StoredDeadLetter, WriteAggregatesOptions } from "./aggregate-store.js";
 import { describeLocation, formatAggregateStoreLocation, type SqliteLocation } from "./location.js";
 import { mapSqliteError, type SqlErrorContext } from "./map-sql-error.js";
 import { applyMigrationsSync, MIGRATIONS_TABLE, type SyncMigrationSession } from "./migrations.js";
-import { checkCheckpointName, checkRecord, keysetPages, planRead, planWrite, writeConflict, type ReadPlan } from "./records.js";
+import {
+  checkCheckpointName,
+  checkRecord,
+  keysetPages,
+  planDeadLetters,
+  planRead,
+  planReadDeadLetters,
+  planWrite,
+  windowSizesOf,
+  writeConflict,
+  type ReadPlan,
+} from "./records.js";
 
 export interface OpenSqliteStoreOptions {
   readonly migrate: boolean;
@@ -22,11 +33,17 @@ type Row = [string, string, number, number, number, number, number, number, numb
 const COLUMNS = "device_id, sensor_id, window_start, window_end, count, mean, min, max, stddev";
 /** Updates a window only when this write's checkpoint wrote it (or nobody known did): 0 changes is a conflict. */
 const UPSERT = `INSERT INTO window_aggregates (${COLUMNS}, checkpoint_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (window_end, device_id, sensor_id) DO UPDATE SET
-  window_start = excluded.window_start, count = excluded.count, mean = excluded.mean,
+ON CONFLICT (window_end, device_id, sensor_id, window_start) DO UPDATE SET
+  count = excluded.count, mean = excluded.mean,
   min = excluded.min, max = excluded.max, stddev = excluded.stddev, checkpoint_name = excluded.checkpoint_name
 WHERE window_aggregates.checkpoint_name IS NULL OR window_aggregates.checkpoint_name IS excluded.checkpoint_name`;
-const WRITER_OF = "SELECT checkpoint_name FROM window_aggregates WHERE window_end = ? AND device_id = ? AND sensor_id = ?";
+const WRITER_OF = "SELECT checkpoint_name FROM window_aggregates WHERE window_end = ? AND device_id = ? AND sensor_id = ? AND window_start = ?";
+const ADD_WINDOW_SIZE = "INSERT INTO window_sizes (window_ms) VALUES (?) ON CONFLICT DO NOTHING";
+const WINDOW_SIZES = "SELECT window_ms FROM window_sizes ORDER BY window_ms";
+/** A replayed batch meets its dead letters again: the first one stored stays. */
+const ADD_DEAD_LETTER = "INSERT INTO dead_letters (checkpoint_name, source_key, reason, body, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+const DEAD_LETTER_COLUMNS = "checkpoint_name, source_key, reason, body, received_at";
+const DEAD_LETTER_ORDER = "ORDER BY received_at, checkpoint_name, source_key LIMIT ?";
 const UPSERT_CHECKPOINT = `INSERT INTO aggregator_checkpoints (name, position, state, updated_at) VALUES (?, ?, ?, ?)
 ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = excluded.updated_at`;
 /**
@@ -36,10 +53,11 @@ ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.
 const MODELS_FILTER = "AND (device_id, sensor_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))";
 
 function selectPage(first: boolean, filtered: boolean): string {
-  // The first page starts at a bound; later ones after the last key read (keyset paging on the primary key).
+  // The first page starts at a bound; later ones after the last key read (keyset paging on the primary
+  // key; within one window size, (window_end, device_id, sensor_id) is unique).
   const start = first ? "window_end >= ?" : "(window_end, device_id, sensor_id) > (?, ?, ?)";
   return `SELECT ${COLUMNS} FROM window_aggregates
-WHERE ${start} AND window_end <= ? ${filtered ? MODELS_FILTER : ""}
+WHERE ${start} AND window_end <= ? AND window_end - window_start = ? ${filtered ? MODELS_FILTER : ""}
 ORDER BY window_end, device_id, sensor_id LIMIT ?`;
 }
 
@@ -149,6 +167,7 @@ export class SqliteAggregateStore implements AggregateStore {
     const context = planWrite(aggregates, options, this.#where);
     if (context === undefined) return;
     const checkpoint = options.checkpoint;
+    const deadLetters = planDeadLetters(options);
     try {
       const upsert = this.#statement(UPSERT);
       const upsertCheckpoint = this.#statement(UPSERT_CHECKPOINT);
@@ -161,10 +180,14 @@ export class SqliteAggregateStore implements AggregateStore {
           checkRecord(r, i);
           const { changes } = upsert.run(r.deviceId, r.sensorId, r.windowStartMs, r.windowEndMs, r.count, r.mean, r.min, r.max, r.stddev, writer);
           if (changes === 0) {
-            const existing = (this.#statement(WRITER_OF).get(r.windowEndMs, r.deviceId, r.sensorId) as { checkpoint_name: string | null }).checkpoint_name;
+            const existing = (this.#statement(WRITER_OF).get(r.windowEndMs, r.deviceId, r.sensorId, r.windowStartMs) as { checkpoint_name: string | null }).checkpoint_name;
             throw writeConflict(this.#where, r, existing, checkpoint?.name);
           }
         }
+        const addWindowSize = this.#statement(ADD_WINDOW_SIZE);
+        for (const size of windowSizesOf(aggregates)) addWindowSize.run(size);
+        const addDeadLetter = this.#statement(ADD_DEAD_LETTER);
+        for (const d of deadLetters) addDeadLetter.run(checkpoint!.name, d.sourceKey, d.reason, d.body, d.receivedAtMs);
         if (checkpoint) upsertCheckpoint.run(checkpoint.name, checkpoint.position, checkpoint.state, Date.now());
       });
       run.immediate();
@@ -193,11 +216,11 @@ export class SqliteAggregateStore implements AggregateStore {
   #pages(plan: ReadPlan, abortSignal: AbortSignal | undefined): AsyncGenerator<readonly WindowAggregateRecord[]> {
     const filtered = plan.models !== undefined;
     const models = plan.models ? JSON.stringify(plan.models.map((m) => [m.deviceId, m.sensorId])) : undefined;
-    const fetchPage = async (last: WindowAggregateRecord | undefined): Promise<readonly WindowAggregateRecord[]> => {
+    const fetchPage = async (last: WindowAggregateRecord | undefined, windowMs: number): Promise<readonly WindowAggregateRecord[]> => {
       try {
         const statement = this.#statement(selectPage(last === undefined, filtered)).raw(true);
         const params: unknown[] = last === undefined ? [plan.fromInclusiveMs] : [last.windowEndMs, last.deviceId, last.sensorId];
-        params.push(plan.toInclusiveMs);
+        params.push(plan.toInclusiveMs, windowMs);
         if (models !== undefined) params.push(models);
         params.push(plan.pageSize);
         return (statement.all(...params) as Row[]).map(toRecord);
@@ -205,7 +228,31 @@ export class SqliteAggregateStore implements AggregateStore {
         throw mapSqliteError(e, { where: this.#where, activity: "reading aggregates", fallback: "ReadFailed" });
       }
     };
-    return keysetPages(plan, fetchPage, () => this.#assertOpen(), abortSignal);
+    return keysetPages(plan, this.#where, () => this.windowSizes(), fetchPage, () => this.#assertOpen(), abortSignal);
+  }
+
+  async readDeadLetters(options: ReadDeadLettersOptions = {}): Promise<StoredDeadLetter[]> {
+    this.#assertOpen();
+    throwIfAborted(options.abortSignal);
+    const { checkpointName, limit } = planReadDeadLetters(options);
+    try {
+      const where = checkpointName === undefined ? "" : "WHERE checkpoint_name = ?";
+      const statement = this.#statement(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters ${where} ${DEAD_LETTER_ORDER}`).raw(true);
+      const rows = (checkpointName === undefined ? statement.all(limit) : statement.all(checkpointName, limit)) as [string, string, string, string, number][];
+      return rows.map(([checkpointName, sourceKey, reason, body, receivedAtMs]) => ({ checkpointName, sourceKey, reason, body, receivedAtMs }));
+    } catch (e) {
+      throw mapSqliteError(e, { where: this.#where, activity: "reading dead letters", fallback: "ReadFailed" });
+    }
+  }
+
+  async windowSizes(options: OperationOptions = {}): Promise<number[]> {
+    this.#assertOpen();
+    throwIfAborted(options.abortSignal);
+    try {
+      return (this.#statement(WINDOW_SIZES).raw(true).all() as [number][]).map((r) => r[0]);
+    } catch (e) {
+      throw mapSqliteError(e, { where: this.#where, activity: "reading the window sizes", fallback: "ReadFailed" });
+    }
   }
 
   async schemaVersion(options: OperationOptions = {}): Promise<number> {

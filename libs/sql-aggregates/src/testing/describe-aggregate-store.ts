@@ -2,6 +2,7 @@ import { requireTestFramework, type TestFramework as BaseTestFramework } from "@
 import { randomBytes } from "node:crypto";
 import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions } from "../store/aggregate-store.js";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
+import { LATEST_SCHEMA_VERSION } from "../store/migrations.js";
 
 /** The test-framework hooks the suite needs (vitest's, jest's or mocha+chai's fit). */
 export type TestFramework = BaseTestFramework<{ toBe(expected: unknown): void; toEqual(expected: unknown): void }>;
@@ -103,9 +104,9 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
   }
 
   describe(`AggregateStore conformance: ${name}`, () => {
-    it("applies the migrations on open (schema version 2) and reports a location without a password", async () => {
+    it("applies the migrations on open (the latest schema version) and reports a location without a password", async () => {
       await withStore(async (store) => {
-        expect(await store.schemaVersion()).toBe(2);
+        expect(await store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
         expect(["sqlite", "postgres", "mssql"].includes(store.dialect), `dialect ${store.dialect}`).toBe(true);
         expect(typeof store.location).toBe("string");
         expect(/\/\/[^/@:]*:[^/@]*@/.test(store.location), `location ${store.location} holds no password`).toBe(false);
@@ -136,7 +137,7 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
         for (const migrate of [true, false]) {
           const again = await openStore(database, { migrate });
           try {
-            expect(await again.schemaVersion()).toBe(2);
+            expect(await again.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
             expect(lines(await readAll(again))).toEqual(lines(sorted(records)));
             expect(await again.readCheckpoint("agg")).toEqual(checkpoint);
           } finally {
@@ -149,7 +150,7 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
         const database = newDatabase();
         const stores = await Promise.all([openStore(database), openStore(database), openStore(database)]);
         try {
-          for (const s of stores) expect(await s.schemaVersion()).toBe(2);
+          for (const s of stores) expect(await s.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
           await stores[0]!.write(grid(10));
           expect((await readAll(stores[2]!)).length).toBe(10);
         } finally {
@@ -178,7 +179,9 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
           record("late", "x", 253_402_300_799_999, 3, { windowStartMs: 253_402_300_794_999 }),
         );
         await store.write(records);
-        expect(lines(await readAll(store))).toEqual(lines(sorted(records)));
+        // "early" is a 1 ms window (nothing starts before 0001-01-01); the rest are 5 s windows.
+        expect(lines(await readAll(store, { windowMs: 5000 }))).toEqual(lines(sorted(records.filter((r) => r.deviceId !== "early"))));
+        expect(lines(await readAll(store, { windowMs: 1 }))).toEqual(lines(records.filter((r) => r.deviceId === "early")));
       });
     });
 
@@ -199,7 +202,7 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
       await withStore(async (store) => {
         const records = grid(500);
         await store.write(records);
-        const changed = records.slice(100, 200).map((r) => ({ ...r, windowStartMs: r.windowStartMs - 1, count: r.count + 10, mean: r.mean + 0.5, min: -1, max: 1e6, stddev: 0.25 }));
+        const changed = records.slice(100, 200).map((r) => ({ ...r, count: r.count + 10, mean: r.mean + 0.5, min: -1, max: 1e6, stddev: 0.25 }));
         await store.write(changed);
         expect(lines(await readAll(store))).toEqual(lines(sorted([...records.slice(0, 100), ...changed, ...records.slice(200)])));
 
@@ -238,6 +241,58 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
         // Windows nobody else wrote are the other checkpoint's to write.
         await store.write(grid(3_000, BASE + 40_000_000), { checkpoint: even });
         expect((await readAll(store)).length).toBe(6_000);
+      });
+    });
+
+    it("keeps windows of different sizes apart: both kept, each read alone, no size given with several refused (AmbiguousWindowSize)", async () => {
+      await withStore(async (store) => {
+        // One-minute windows and five-second windows end at the same instants (every minute).
+        const minute = grid(200).map((r) => ({ ...r, windowEndMs: BASE + Math.ceil((r.windowEndMs - BASE) / 60_000) * 60_000 + 60_000 }));
+        const oneMinute = [...new Map(minute.map((r) => [`${r.deviceId} ${r.sensorId} ${r.windowEndMs}`, { ...r, windowStartMs: r.windowEndMs - 60_000, mean: r.mean + 1000 }])).values()];
+        const fiveSeconds = grid(2_000);
+        await store.write(oneMinute, { checkpoint: { name: "one-minute", position: "1", state: "" } });
+        expect(await store.windowSizes()).toEqual([60_000]);
+        // A single size needs no choice.
+        expect(lines(await readAll(store))).toEqual(lines(sorted(oneMinute)));
+        // The five-second aggregation writes its own windows, even those ending on a minute: no conflict, nothing replaced.
+        await store.write(fiveSeconds, { checkpoint: { name: "five", position: "1", state: "" } });
+        expect(await store.windowSizes()).toEqual([5_000, 60_000]);
+        expect(lines(await readAll(store, { windowMs: 60_000 }))).toEqual(lines(sorted(oneMinute)));
+        expect(lines(await readAll(store, { windowMs: 5_000, pageSize: 7 }))).toEqual(lines(sorted(fiveSeconds)));
+        expect(await readAll(store, { windowMs: 10_000 })).toEqual([]);
+        const err = await failure(readAll(store));
+        expect(err?.code).toBe("AmbiguousWindowSize");
+        expect(err?.message.includes("2 sizes (5s, 1m)"), err?.message).toBe(true);
+        expect((await failure(readAll(store, { windowMs: 0 })))?.code).toBe("InvalidArgument");
+      });
+    });
+
+    it("keeps dead letters with their batch's checkpoint: stored once on replay, hostile text intact, cut to the limit, lost with a failed write", async () => {
+      await withStore(async (store) => {
+        const checkpoint = { name: "hub", position: "p1", state: "" };
+        const hostile = `{"ts":"'; DROP TABLE dead_letters; --","value":"\u00e9\u4e2d\ud83d\ude00","nul":"a\u0000b"}`;
+        const letters = [
+          { sourceKey: "partition 0 #7", reason: "value is \"abc\"; expected a number", body: hostile, receivedAtMs: BASE + 2 },
+          { sourceKey: "partition 1 #3", reason: "not JSON", body: "x".repeat(10_000), receivedAtMs: BASE + 1 },
+        ];
+        await store.write(grid(10), { checkpoint, deadLetters: letters });
+        await store.write(grid(10), { checkpoint, deadLetters: letters });
+        const stored = await store.readDeadLetters();
+        expect(stored.map((d) => [d.checkpointName, d.sourceKey, d.receivedAtMs])).toEqual([
+          ["hub", "partition 1 #3", BASE + 1],
+          ["hub", "partition 0 #7", BASE + 2],
+        ]);
+        expect(stored[0]!.body.length).toBe(4096);
+        expect(stored[1]!.body).toBe(hostile.replace("\u0000", "\ufffd"));
+        expect(stored[1]!.reason).toBe(letters[0]!.reason);
+        expect(await store.readDeadLetters({ checkpointName: "other" })).toEqual([]);
+        expect((await store.readDeadLetters({ checkpointName: "hub", limit: 1 })).length).toBe(1);
+        // A write that fails (a window another checkpoint wrote) keeps none of its dead letters.
+        const err = await failure(store.write([grid(10)[0]!], { checkpoint: { name: "intruder", position: "p", state: "" }, deadLetters: [{ ...letters[0]!, sourceKey: "partition 9 #9" }] }));
+        expect(err?.code).toBe("WriteConflict");
+        expect((await store.readDeadLetters()).map((d) => d.sourceKey)).toEqual(["partition 1 #3", "partition 0 #7"]);
+        // Dead letters belong to a checkpoint.
+        expect((await failure(store.write([], { deadLetters: letters })))?.code).toBe("InvalidArgument");
       });
     });
 
