@@ -101,7 +101,8 @@ describe("Blob output when Azurite goes away mid-run", () => {
     for await (const item of store.list("o/")) seen.push(item.name);
     expect(seen).not.toContain("o/_manifest.json");
     // Whatever is visible is complete: byte for byte the clean run's file.
-    for (const name of seen) {
+    // The failed scorer's writer lease (it could not release it with Azurite gone) is no run file.
+    for (const name of seen.filter((n) => !n.startsWith("o/_lease"))) {
       const local = await readFile(join(tmp, "folder", "o", name.slice(2)));
       expect(Buffer.from(await store.get(name)).equals(local), name).toBe(true);
     }

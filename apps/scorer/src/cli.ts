@@ -54,6 +54,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       try {
         exitCode = await runScoreCommand(args, {
           stdout: io.stdout,
+          stderr: io.stderr,
           env: io.env,
           ...(config?.FLEETSCORE_MODEL_CACHE_DIR && { modelCacheDir: config.FLEETSCORE_MODEL_CACHE_DIR }),
           abortSignal: io.abortSignal,
@@ -73,7 +74,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--allow-empty", "exit 0 when the run had no row to score (status empty); default: exit 5")
     .action(async (opts: Record<string, unknown>) => {
       const args = parseFlags(FinalizeArgs, opts);
-      exitCode = await runFinalizeCommand(args, { stdout: io.stdout, env: io.env, abortSignal: io.abortSignal });
+      exitCode = await runFinalizeCommand(args, { stdout: io.stdout, stderr: io.stderr, env: io.env, abortSignal: io.abortSignal });
     });
 
   const models = program.command("models").description("Publish and list versions of a model store (a folder or an Azure Blob container URL).");

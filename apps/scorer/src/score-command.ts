@@ -55,6 +55,8 @@ export type FinalizeArgs = z.infer<typeof FinalizeArgs>;
 
 export interface ScoreCommandContext {
   readonly stdout: { write(text: string): unknown };
+  /** Where run-time failures are explained (exit 1). */
+  readonly stderr?: { write(text: string): unknown };
   /** The process environment: credentials for Blob model stores (AZURE_STORAGE_CONNECTION_STRING). */
   readonly env?: NodeJS.ProcessEnv;
   /** Local cache of downloaded model files (FLEETSCORE_MODEL_CACHE_DIR). */
@@ -85,7 +87,7 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
   });
   let manifest: RunManifest;
   try {
-    const output = await openRunOutput(args.out, runId, { ...signal, retries: args.retries, ...(ctx.env && { env: ctx.env }) });
+    const output = await openRunOutput(args.out, runId, { ...signal, retries: args.retries, ...(ctx.env && { env: ctx.env }), ...leaseStaleAfter(ctx.env) });
     const cacheDir = modelCacheDir(args.models, ctx);
     manifest = await scoreBatch({
       runId,
@@ -114,11 +116,18 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
   return exitCodeFor(manifest, args.allowEmpty);
 }
 
+/** FLEETSCORE_LEASE_STALE_AFTER_MS: how long a silent folder writer keeps its lease (default 30 s). */
+function leaseStaleAfter(env: NodeJS.ProcessEnv | undefined): { leaseStaleAfterMs?: number } {
+  const ms = Number(env?.["FLEETSCORE_LEASE_STALE_AFTER_MS"]);
+  return Number.isInteger(ms) && ms > 0 ? { leaseStaleAfterMs: ms } : {};
+}
+
 /** Runs `finalize`: merges the shard manifests of a run (in a folder or a Blob container) into `_manifest.json`. */
 export async function runFinalizeCommand(args: FinalizeArgs, ctx: ScoreCommandContext): Promise<ExitCode> {
   const started = performance.now();
   try {
     const output = await openRunOutput(args.out, args.runId, { abortSignal: ctx.abortSignal, ...(ctx.env && { env: ctx.env }), create: false });
+    await output.assertNoWriter({ abortSignal: ctx.abortSignal }); // a shard still writing: its manifest would be missed
     const manifest = (await finalizeRun(output, { abortSignal: ctx.abortSignal }))!;
     ctx.stdout.write(formatFinalizeSummary(manifest, output.location, (performance.now() - started) / 1000));
     return exitCodeFor(manifest, args.allowEmpty);

@@ -13,6 +13,8 @@ export type BatchScoringErrorCode =
   | "OutputFailed"
   /** `shard.count` differs from the shard count the run was started with (its shard manifests say). */
   | "ShardMismatch"
+  /** Another scorer holds the writer lease of this run (or shard): two writers would lose rows. The message names it. */
+  | "RunLeased"
   /** The run reader found no file of the run (or of the one file asked for) under the output location. */
   | "RunNotFound"
   /** The run reader cannot open or list the output location. */

@@ -6,6 +6,9 @@ import { isAbortError, withRetries, type OperationOptions } from "@fleetscore/co
 import { isBlobStoreError, type BlobStore } from "@fleetscore/storage";
 import { BatchScoringError } from "./batch-scoring-error.js";
 import type { RunOutput, RunOutputOptions } from "./folder-run-output.js";
+import { acquireBlobLease, findLiveBlobLease } from "./lease/blob-writer-lease.js";
+import { describeShard, leaseBaseName, overlapsShard, runLeasedError, type WriterLease } from "./lease/writer-lease.js";
+import type { ShardSpec } from "./run/shard-plan.js";
 
 export interface BlobRunOutputOptions extends RunOutputOptions {
   /** Local folder for prediction files being built. Default: a new folder under the OS temp dir. */
@@ -25,10 +28,13 @@ export class BlobRunOutput implements RunOutput {
   readonly #prefix: string;
   readonly #staging: string;
   readonly #retry: { retries: number; initialDelayInMs: number };
+  readonly #runId: string;
+  #lease: WriterLease | undefined;
 
   private constructor(store: BlobStore, runId: string, staging: string, options: BlobRunOutputOptions) {
     this.#store = store;
     this.#prefix = `${runId}/`;
+    this.#runId = runId;
     this.#staging = staging;
     this.location = `${store.location.replace(/\/$/, "")}/${runId}`;
     this.#retry = { retries: options.retries ?? 3, initialDelayInMs: options.retryDelayInMs ?? 200 };
@@ -40,10 +46,38 @@ export class BlobRunOutput implements RunOutput {
     return new BlobRunOutput(store, runId, staging, options);
   }
 
+  /** A blob lease on `<runId>/_lease[-shard-i-of-n].json` (see `acquireBlobLease`). */
+  async acquireWriterLease(shard: ShardSpec | undefined, options: OperationOptions = {}): Promise<WriterLease> {
+    options.abortSignal?.throwIfAborted();
+    const name = `${leaseBaseName(shard)}.json`;
+    const what = describeShard(this.#runId, shard);
+    const lease = await acquireBlobLease(this.#store, this.#prefix + name, this.#blob(name), what);
+    // Taken first, checked second: of two overlapping writers starting at once, at least one sees the other.
+    const overlapping = await findLiveBlobLease(this.#store, this.#prefix, (base) => overlapsShard(base, shard)).catch(async (e: unknown) => {
+      await lease.release();
+      throw e;
+    });
+    if (overlapping) {
+      await lease.release();
+      throw runLeasedError(what, overlapping.holder, this.#blob(overlapping.name.slice(this.#prefix.length)), "a run is written unsharded or split into one count of shards, not both");
+    }
+    this.#lease = lease;
+    return lease;
+  }
+
+  async assertNoWriter(options: OperationOptions = {}): Promise<void> {
+    const live = await this.#io("list", this.location, () => findLiveBlobLease(this.#store, this.#prefix));
+    options.abortSignal?.throwIfAborted();
+    if (live) throw runLeasedError(`run ${this.#runId}`, live.holder, this.#blob(live.name.slice(this.#prefix.length)), "finalize once every shard has finished");
+  }
+
   async list(options: OperationOptions = {}): Promise<string[]> {
     return this.#io("list", this.location, async () => {
       const names: string[] = [];
-      for await (const item of this.#store.list(this.#prefix, options)) names.push(item.name.slice(this.#prefix.length));
+      for await (const item of this.#store.list(this.#prefix, options)) {
+        const name = item.name.slice(this.#prefix.length);
+        if (!name.startsWith("_lease")) names.push(name);
+      }
       return names;
     });
   }
@@ -62,6 +96,7 @@ export class BlobRunOutput implements RunOutput {
   }
 
   async append(name: string, content: Uint8Array): Promise<void> {
+    this.#lease?.throwIfLost();
     await appendFile(this.#stagingPath(name), content);
   }
 
@@ -85,6 +120,7 @@ export class BlobRunOutput implements RunOutput {
   }
 
   async #io<T>(verb: string, what: string, fn: () => Promise<T>): Promise<T> {
+    this.#lease?.throwIfLost();
     try {
       return await withRetries(fn, { ...this.#retry, isTransient: (e) => isBlobStoreError(e) && e.code === "Unavailable" });
     } catch (e) {

@@ -11,6 +11,8 @@ export interface OpenRunOutputOptions extends OperationOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Make a missing container (a new run); `false` only opens an existing one (finalize). Default true. */
   readonly create?: boolean;
+  /** How long a silent folder writer keeps its lease before another may take the run over. Default 30 s. */
+  readonly leaseStaleAfterMs?: number;
 }
 
 /**
@@ -26,7 +28,13 @@ export async function openRunOutput(location: string, runId: string, options: Op
   } catch (e) {
     throw new BatchScoringError((e as Error).message, "InvalidRun", { cause: e });
   }
-  if (parsed.kind === "folder") return FolderRunOutput.create(parsed.path, runId, { ...(options.abortSignal && { abortSignal: options.abortSignal }), retries });
+  if (parsed.kind === "folder") {
+    return FolderRunOutput.create(parsed.path, runId, {
+      ...(options.abortSignal && { abortSignal: options.abortSignal }),
+      retries,
+      ...(options.leaseStaleAfterMs !== undefined && { leaseStaleAfterMs: options.leaseStaleAfterMs }),
+    });
+  }
   try {
     const { openBlobStore } = await import("@fleetscore/storage/azure");
     // One try per SDK call: BlobRunOutput retries with backoff itself (retries), so an outage fails in

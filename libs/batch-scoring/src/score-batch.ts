@@ -105,6 +105,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
   const shard = options.shard ?? { index: 0, count: 1 };
   const workers = options.workers ?? availableParallelism();
   const log = { runId: options.runId, ...(options.shard && { shard: `${shard.index}/${shard.count}` }) };
+  await using _writerLease = await output.acquireWriterLease(options.shard, signalOpt); // one writer per run (shard), before any file
 
   // Which models this process scores.
   const storeOptions = options.modelStoreOptions ?? {};

@@ -13,6 +13,8 @@ const EnvSchema = z.object({
   FLEETSCORE_MODEL_CACHE_DIR: z.string().min(1).optional(),
   /** Password for a postgres:// or mssql:// URL that has none. */
   FLEETSCORE_SQL_PASSWORD: z.string().min(1).optional(),
+  /** How long a silent folder writer keeps its run lease before another scorer may take over (ms; default 30,000). */
+  FLEETSCORE_LEASE_STALE_AFTER_MS: z.string().regex(/^[1-9]\d*$/, "a positive integer (ms)").optional(),
   /** DOCKER_HOST for the scheduler's docker executor. */
   FLEETSCORE_DOCKER_HOST: z.string().min(1).optional(),
   /** Account key for Blob locations of the account it names (else DefaultAzureCredential). */

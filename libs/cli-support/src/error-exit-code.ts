@@ -17,13 +17,15 @@ export const ERROR_CODE_KINDS: Readonly<Record<string, "input" | "run-time">> = 
   ChecksumMismatch: "input", VersionExists: "input", AuthenticationFailed: "input", RunNotFound: "input",
   InvalidLabels: "input", InvalidConfig: "input", UnknownPipeline: "input", NotFound: "input",
   ForbiddenGlobal: "input", ForbiddenConstruct: "input", UnsupportedEstimator: "input", CorruptPickle: "input",
-  TooLarge: "input", InvalidParameters: "input",
+  TooLarge: "input", InvalidParameters: "input", AmbiguousWindowSize: "input", InvalidWindowSize: "input",
+  InvalidRange: "input", InputChanged: "input",
   // run-time: a service, the disk or another writer failed while the run was going
   Unavailable: "run-time", MigrationFailed: "run-time", InvalidRecord: "run-time", WriteConflict: "run-time",
   WriteFailed: "run-time", ReadFailed: "run-time", Closed: "run-time", OutputFailed: "run-time",
   PreconditionFailed: "run-time", RequestFailed: "run-time", Unreadable: "run-time", ConcurrentUpdate: "run-time",
   EngineUnavailable: "run-time", EngineFailed: "run-time", SessionReleased: "run-time", RunStoreUnavailable: "run-time",
   ExportFailed: "run-time", ArmError: "run-time", Conflict: "run-time", SendFailed: "run-time",
+  InputUnavailable: "run-time", RunLeased: "run-time", LeaseAlreadyPresent: "run-time", LeaseLost: "run-time",
   // Node's system errors that reach a command unwrapped: the machine or a service, never a flag
   ENOSPC: "run-time", EDQUOT: "run-time", EIO: "run-time", EROFS: "run-time", EMFILE: "run-time", ENFILE: "run-time",
   ECONNREFUSED: "run-time", ECONNRESET: "run-time", ETIMEDOUT: "run-time", EPIPE: "run-time", EHOSTUNREACH: "run-time",

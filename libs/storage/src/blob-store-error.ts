@@ -13,6 +13,10 @@ export type BlobStoreErrorCode =
   | "Unavailable"
   /** The credentials were refused or are missing (HTTP 401/403, no Azure credential; EACCES for a folder). */
   | "AuthenticationFailed"
+  /** Another holder has the blob's lease (`acquireLease`). */
+  | "LeaseAlreadyPresent"
+  /** The lease given (`put` with `leaseId`, `renew`) is no longer held: it expired or was broken. */
+  | "LeaseLost"
   /** Any other refusal by the store; the original error is the `cause`. */
   | "RequestFailed";
 

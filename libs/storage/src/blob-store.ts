@@ -11,6 +11,8 @@ export interface BlobItem {
 
 /** What `getProperties` returns. */
 export interface BlobProperties {
+  /** Whether someone holds a lease on the blob now (`acquireLease`). */
+  readonly leased: boolean;
   readonly etag: string;
   readonly sizeInBytes: number;
   readonly lastModified: Date;
@@ -32,6 +34,32 @@ export interface PutBlobOptions extends OperationOptions {
   readonly ifMatch?: string;
   /** `"*"`: write only if the blob does not exist yet (create-only); else `PreconditionFailed`. */
   readonly ifNoneMatch?: "*";
+  /** Write a blob that is under lease: the holder's lease id; else `LeaseLost`. */
+  readonly leaseId?: string;
+}
+
+export interface AcquireBlobLeaseOptions extends OperationOptions {
+  /** How long the lease lasts unless renewed: 15 to 60 seconds (Azure's bounds). */
+  readonly durationInSeconds: number;
+}
+
+export interface BreakBlobLeaseOptions extends OperationOptions {
+  /** Break only if the blob's ETag is still this one (the holder seen is the holder broken); else `PreconditionFailed`. */
+  readonly ifMatch?: string;
+}
+
+/**
+ * An exclusive, time-limited lease on one blob (Azure's Lease Blob): while it lasts, only its holder can
+ * write the blob (`put` with `leaseId`) and nobody else can acquire it. It expires unless renewed, so a
+ * killed holder cannot keep it forever.
+ */
+export interface BlobLease {
+  readonly name: string;
+  readonly leaseId: string;
+  /** Extends the lease by its duration. @throws BlobStoreError `LeaseLost` when it expired and was taken. */
+  renew(options?: OperationOptions): Promise<void>;
+  /** Ends the lease now; a lease already lost is not an error. */
+  release(options?: OperationOptions): Promise<void>;
 }
 
 /** The bytes of a `put`: a buffer, or a Node stream (consumed once). */
@@ -61,4 +89,11 @@ export interface BlobStore {
   delete(name: string, options?: DeleteBlobOptions): Promise<boolean>;
   /** @throws BlobStoreError `BlobNotFound` */
   getProperties(name: string, options?: GetBlobPropertiesOptions): Promise<BlobProperties>;
+  /**
+   * Takes the lease on a blob, creating the blob (empty) when missing.
+   * @throws BlobStoreError `LeaseAlreadyPresent` while another holder's lease lasts.
+   */
+  acquireLease(name: string, options: AcquireBlobLeaseOptions): Promise<BlobLease>;
+  /** Ends whoever's lease is on the blob now (for a holder known to be gone). */
+  breakLease(name: string, options?: BreakBlobLeaseOptions): Promise<void>;
 }

@@ -5,11 +5,14 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type {
+  AcquireBlobLeaseOptions,
   BlobBody,
+  BlobLease,
   BlobExistsOptions,
   BlobItem,
   BlobProperties,
   BlobStore,
+  BreakBlobLeaseOptions,
   DeleteBlobOptions,
   GetBlobOptions,
   GetBlobPropertiesOptions,
@@ -17,6 +20,7 @@ import type {
   PutBlobOptions,
   PutBlobResult,
 } from "./blob-store.js";
+import { InProcessLeases } from "./in-process-leases.js";
 import { BlobStoreError, isAbortError, throwIfAborted } from "./blob-store-error.js";
 import { validateBlobName, validateBlobPrefix } from "./blob-name.js";
 import { logger } from "./log.js";
@@ -31,6 +35,8 @@ const TEMP_MARK = ".~fleetscore-put-";
 
 /** Per-file queues, shared by every FolderBlobStore in this process, so conditional puts on one file run one at a time. */
 const locks = new Map<string, Promise<unknown>>();
+/** Blob leases, shared like the locks (so two stores on one folder in this process see each other's). */
+const leases = new InProcessLeases();
 
 async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
   const previous = locks.get(key) ?? Promise.resolve();
@@ -134,6 +140,7 @@ export class FolderBlobStore implements BlobStore {
         if (current?.isDirectory()) {
           throw new BlobStoreError(`Cannot put blob "${name}": a folder of blobs has that name in ${this.root}`, "InvalidName");
         }
+        leases.checkWrite(path, name, options.leaseId);
         if (options.ifNoneMatch === "*" && current) {
           throw new BlobStoreError(`Blob "${name}" already exists (put with ifNoneMatch "*")`, "PreconditionFailed");
         }
@@ -222,10 +229,26 @@ export class FolderBlobStore implements BlobStore {
     try {
       const s = await stat(path, { bigint: true });
       if (!s.isFile()) throw Object.assign(new Error(`not a file: ${path}`), { code: "ENOENT" });
-      return { etag: etagOf(s), sizeInBytes: Number(s.size), lastModified: new Date(Number(s.mtimeMs)) };
+      return { leased: leases.isLive(path), etag: etagOf(s), sizeInBytes: Number(s.size), lastModified: new Date(Number(s.mtimeMs)) };
     } catch (e) {
       throw this.mapError(e, name);
     }
+  }
+
+  async acquireLease(name: string, options: AcquireBlobLeaseOptions): Promise<BlobLease> {
+    const path = this.pathOf(name);
+    throwIfAborted(options.abortSignal);
+    if (!(await this.exists(name))) await this.put(name, new Uint8Array(0), { ifNoneMatch: "*" }).catch(() => undefined);
+    return leases.acquire(path, name, options.durationInSeconds);
+  }
+
+  async breakLease(name: string, options: BreakBlobLeaseOptions = {}): Promise<void> {
+    const path = this.pathOf(name);
+    throwIfAborted(options.abortSignal);
+    if (options.ifMatch !== undefined && (await this.getProperties(name)).etag !== options.ifMatch) {
+      throw new BlobStoreError(`Blob "${name}" changed since ETag ${options.ifMatch}: its lease was not broken`, "PreconditionFailed");
+    }
+    leases.break(path);
   }
 
   private pathOf(name: string): string {

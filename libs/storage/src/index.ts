@@ -10,6 +10,9 @@ export type {
   DeleteBlobOptions,
   ListBlobsOptions,
   PutBlobOptions,
+  AcquireBlobLeaseOptions,
+  BreakBlobLeaseOptions,
+  BlobLease,
 } from "./blob-store.js";
 export { BlobStoreError, isBlobStoreError, isAbortError } from "./blob-store-error.js";
 export type { BlobStoreErrorCode } from "./blob-store-error.js";

@@ -1,11 +1,14 @@
 import { Readable } from "node:stream";
 import type { BlobRequestConditions } from "@azure/storage-blob";
 import type {
+  AcquireBlobLeaseOptions,
   BlobBody,
+  BlobLease,
   BlobExistsOptions,
   BlobItem,
   BlobProperties,
   BlobStore,
+  BreakBlobLeaseOptions,
   DeleteBlobOptions,
   GetBlobOptions,
   GetBlobPropertiesOptions,
@@ -13,8 +16,10 @@ import type {
   PutBlobOptions,
   PutBlobResult,
 } from "../blob-store.js";
-import { BlobStoreError, throwIfAborted } from "../blob-store-error.js";
+import type { OperationOptions } from "@fleetscore/contracts";
+import { BlobStoreError, isBlobStoreError, throwIfAborted } from "../blob-store-error.js";
 import { validateBlobName, validateBlobPrefix } from "../blob-name.js";
+import { checkDuration } from "../in-process-leases.js";
 import { logger } from "../log.js";
 import type { BlockBlobClientLike, ContainerClientLike } from "./container-client-like.js";
 import { mapAzureError, type AzureErrorContext } from "./map-azure-error.js";
@@ -122,6 +127,7 @@ export class AzureBlobStore implements BlobStore {
     const conditions: BlobRequestConditions = {
       ...(options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {}),
       ...(options.ifNoneMatch !== undefined ? { ifNoneMatch: options.ifNoneMatch } : {}),
+      ...(options.leaseId !== undefined ? { leaseId: options.leaseId } : {}),
     };
     try {
       const blockSize = this.options.uploadBlockSizeInBytes ?? 4 * 1024 * 1024;
@@ -191,9 +197,56 @@ export class AzureBlobStore implements BlobStore {
       if (!p.etag || !p.lastModified) {
         throw new BlobStoreError(`Azure Blob Storage at ${this.location} returned no ETag for "${name}"`, "RequestFailed");
       }
-      return { etag: quotedEtag(p.etag), sizeInBytes: p.contentLength ?? 0, lastModified: p.lastModified };
+      return { leased: p.leaseState === "leased", etag: quotedEtag(p.etag), sizeInBytes: p.contentLength ?? 0, lastModified: p.lastModified };
     } catch (e) {
       throw mapAzureError(e, name, this.context);
+    }
+  }
+
+  async acquireLease(name: string, options: AcquireBlobLeaseOptions): Promise<BlobLease> {
+    const blob = this.blob(name);
+    checkDuration(options.durationInSeconds);
+    throwIfAborted(options.abortSignal);
+    const abortSignal = options.abortSignal;
+    try {
+      // A lease needs a blob: create an empty one unless it exists (losing that race is fine).
+      await blob.uploadData(new Uint8Array(0), { conditions: { ifNoneMatch: "*" }, abortSignal }).catch((e: unknown) => {
+        const mapped = mapAzureError(e, name, this.context);
+        if (!isBlobStoreError(mapped) || (mapped.code !== "PreconditionFailed" && mapped.code !== "LeaseAlreadyPresent")) throw mapped;
+      });
+      const client = blob.getBlobLeaseClient();
+      await client.acquireLease(options.durationInSeconds, { abortSignal });
+      const context = this.context;
+      return {
+        name,
+        leaseId: client.leaseId,
+        async renew(o: OperationOptions = {}) {
+          await client.renewLease({ abortSignal: o.abortSignal }).catch((e: unknown) => {
+            throw mapAzureError(e, name, context);
+          });
+        },
+        async release(o: OperationOptions = {}) {
+          await client.releaseLease({ abortSignal: o.abortSignal }).catch((e: unknown) => {
+            const mapped = mapAzureError(e, name, context);
+            if (!isBlobStoreError(mapped) || mapped.code !== "LeaseLost") throw mapped;
+          });
+        },
+      };
+    } catch (e) {
+      throw mapAzureError(e, name, this.context);
+    }
+  }
+
+  async breakLease(name: string, options: BreakBlobLeaseOptions = {}): Promise<void> {
+    const blob = this.blob(name);
+    throwIfAborted(options.abortSignal);
+    try {
+      await blob.getBlobLeaseClient().breakLease(0, { abortSignal: options.abortSignal, ...(options.ifMatch !== undefined && { conditions: { ifMatch: options.ifMatch } }) });
+    } catch (e) {
+      const mapped = mapAzureError(e, name, this.context);
+      // Nothing to break: the lease ended meanwhile.
+      if (isBlobStoreError(mapped) && mapped.code === "LeaseLost") return;
+      throw mapped;
     }
   }
 

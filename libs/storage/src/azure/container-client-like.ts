@@ -5,7 +5,7 @@ import type { BlockBlobClient, ContainerClient } from "@azure/storage-blob";
  * and so does any stand-in with these methods.
  */
 export interface BlockBlobClientLike
-  extends Pick<BlockBlobClient, "download" | "getProperties" | "exists" | "deleteIfExists" | "uploadData" | "uploadStream"> {}
+  extends Pick<BlockBlobClient, "download" | "getProperties" | "exists" | "deleteIfExists" | "uploadData" | "uploadStream" | "getBlobLeaseClient"> {}
 
 /** The part of `ContainerClient` that AzureBlobStore uses (as eventhubs-checkpointstore-blob's `ContainerClientLike`). */
 export interface ContainerClientLike extends Pick<ContainerClient, "url" | "containerName" | "listBlobsFlat" | "createIfNotExists"> {

@@ -13,6 +13,8 @@ const NETWORK_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
   "UND_ERR_SOCKET",
 ]);
+/** The service's codes for a lease id that no longer holds (expired and taken, broken, released). */
+const LEASE_LOST_CODES = new Set(["LeaseIdMismatchWithBlobOperation", "LeaseIdMismatchWithLeaseOperation", "LeaseNotPresentWithBlobOperation", "LeaseNotPresentWithLeaseOperation", "LeaseLost", "LeaseIsBrokenAndCannotBeRenewed", "LeaseIsBreakingAndCannotBeAcquired"]);
 const IDENTITY_ERRORS = new Set(["CredentialUnavailableError", "AuthenticationError", "AggregateAuthenticationError", "AuthenticationRequiredError"]);
 
 interface ErrorFields {
@@ -56,6 +58,12 @@ export function mapAzureError(e: unknown, subject: string, context: AzureErrorCo
       return new BlobStoreError(`${where}: the container does not exist; create it or open the store with createIfNotExists`, "InvalidLocation", cause);
     }
     return new BlobStoreError(`Blob "${subject}" not found in ${context.location}`, "BlobNotFound", cause);
+  }
+  if (code === "LeaseAlreadyPresent" || code === "LeaseIdMissing") {
+    return new BlobStoreError(`Blob "${subject}" in ${context.location} is leased by another holder`, "LeaseAlreadyPresent", cause);
+  }
+  if (code !== undefined && LEASE_LOST_CODES.has(code)) {
+    return new BlobStoreError(`The lease on blob "${subject}" in ${context.location} is no longer held (${code}): it expired and was taken, or was broken`, "LeaseLost", cause);
   }
   if (statusCode === 412 || (statusCode === 409 && code === "BlobAlreadyExists")) {
     const why = statusCode === 409 ? "already exists" : "changed since that ETag (or does not exist)";

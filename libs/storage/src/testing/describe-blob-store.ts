@@ -211,5 +211,28 @@ export function describeBlobStore(name: string, createStore: () => Promise<BlobS
       expect(await store.exists("b.txt")).toBe(false);
       expect(await store.exists("a.txt")).toBe(true);
     });
+
+    it("leases a blob to one holder: others are refused until it is released or broken", async () => {
+      const store = await createStore();
+      const lease = await store.acquireLease("run/_lease", { durationInSeconds: 15 });
+      expect((await failure(store.acquireLease("run/_lease", { durationInSeconds: 15 })))?.code).toBe("LeaseAlreadyPresent");
+      expect((await failure(store.put("run/_lease", text("intruder"))))?.code, "a put without the lease id").toBe("LeaseAlreadyPresent");
+      expect((await failure(store.put("run/_lease", text("x"), { leaseId: "00000000-0000-0000-0000-000000000000" })))?.code).toBe("LeaseLost");
+      await store.put("run/_lease", text("holder"), { leaseId: lease.leaseId });
+      await lease.renew();
+      expect((await store.getProperties("run/_lease")).leased, "leased").toBe(true);
+      expect(Buffer.from(await store.get("run/_lease")).toString()).toBe("holder");
+      await lease.release();
+      expect((await store.getProperties("run/_lease")).leased, "released").toBe(false);
+      const next = await store.acquireLease("run/_lease", { durationInSeconds: 15 });
+      const { etag } = await store.getProperties("run/_lease");
+      await store.put("run/_lease", text("next"), { leaseId: next.leaseId });
+      expect((await failure(store.breakLease("run/_lease", { ifMatch: etag })))?.code, "break on an old ETag").toBe("PreconditionFailed");
+      await store.breakLease("run/_lease", { ifMatch: (await store.getProperties("run/_lease")).etag });
+      expect((await failure(next.renew()))?.code, "the broken holder's renew").toBe("LeaseLost");
+      const third = await store.acquireLease("run/_lease", { durationInSeconds: 15 });
+      await third.release();
+      await next.release(); // a lost lease releases quietly
+    });
   });
 }
