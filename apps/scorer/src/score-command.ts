@@ -1,23 +1,21 @@
 import { availableParallelism } from "node:os";
 import {
   finalizeRun,
-  isBatchScoringError,
   openRunOutput,
   openScoringInput,
   parseFailureThreshold,
   parseShardSpec,
   scoreBatch,
   type BatchProgress,
-  type BatchScoringErrorCode,
 } from "@fleetscore/batch-scoring";
 import { EngineChoice, RunId, RunManifest } from "@fleetscore/contracts";
-import { isModelStoreError } from "@fleetscore/model-store";
 import { parseWindowSize } from "@fleetscore/sql-aggregates";
 import { z } from "zod";
 import type { ExitCode } from "./exit-codes.js";
 import { exitCodeFor, formatFinalizeSummary, formatScoreSummary, readRunOutcome } from "./run-outcome.js";
 import { UsageError } from "@fleetscore/cli-support";
 import { checkOutputOutsideModels } from "./check-output-location.js";
+import { asUsageError, leaseStaleAfter } from "./blame-flag.js";
 import { readRowsPerModel } from "./balance-from.js";
 import { modelCacheDir } from "./model-cache-dir.js";
 
@@ -116,12 +114,6 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
   return exitCodeFor(manifest, args.allowEmpty);
 }
 
-/** FLEETSCORE_LEASE_STALE_AFTER_MS: how long a silent folder writer keeps its lease (default 30 s). */
-function leaseStaleAfter(env: NodeJS.ProcessEnv | undefined): { leaseStaleAfterMs?: number } {
-  const ms = Number(env?.["FLEETSCORE_LEASE_STALE_AFTER_MS"]);
-  return Number.isInteger(ms) && ms > 0 ? { leaseStaleAfterMs: ms } : {};
-}
-
 /** Runs `finalize`: merges the shard manifests of a run (in a folder or a Blob container) into `_manifest.json`. */
 export async function runFinalizeCommand(args: FinalizeArgs, ctx: ScoreCommandContext): Promise<ExitCode> {
   const started = performance.now();
@@ -134,26 +126,4 @@ export async function runFinalizeCommand(args: FinalizeArgs, ctx: ScoreCommandCo
   } catch (e) {
     throw asUsageError(e);
   }
-}
-
-/** The flag each batch-scoring usage error code blames; the others (InputUnavailable) are run-time failures. */
-const BATCH_ERROR_FLAG: Partial<Record<BatchScoringErrorCode, string>> = {
-  InputNotFound: "--data",
-  InvalidInput: "--data",
-  InvalidRange: "--from <iso> --to <iso>",
-  InputChanged: "--resume",
-  NoModels: "--models",
-  InvalidRun: "--out",
-  OutputFailed: "--out",
-  ShardMismatch: "--shard",
-  RunNotFound: "--run-id",
-  InvalidLocation: "--out",
-};
-
-/** Input and location errors become usage errors naming the flag; anything else stays internal. */
-function asUsageError(e: unknown, window?: string): unknown {
-  if (isModelStoreError(e)) return new UsageError(`--models: ${e.message}`, { cause: e });
-  if (isBatchScoringError(e) && e.code === "InvalidWindowSize") return new UsageError(`--window${window ? ` ${window}` : ""}: ${e.message}`, { cause: e });
-  const flag = isBatchScoringError(e) ? BATCH_ERROR_FLAG[e.code] : undefined;
-  return flag ? new UsageError(`${flag}: ${e instanceof Error ? e.message : ""}`, { cause: e }) : e;
 }
