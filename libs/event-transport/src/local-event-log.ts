@@ -230,7 +230,7 @@ export class LocalEventLog implements EventLog {
       return new LocalEventLog(db, location, partitionCount, clock);
     } catch (e) {
       db?.close();
-      throw toEventLogError(e, location, "opening it", true);
+      throw toEventLogError(e, location, "opening it", { opening: true });
     }
   }
 
@@ -274,7 +274,7 @@ export class LocalEventLog implements EventLog {
     try {
       result = this.appendTransaction.immediate(valid, invalid, inputs);
     } catch (e) {
-      throw toEventLogError(e, this.location, "appending");
+      throw toEventLogError(e, this.location, "appending", { closed: !this.db.open });
     }
     if (invalid.length > 0) {
       logger.warning("readings set aside as dead letters", { location: this.location, count: invalid.length, first: invalid[0]!.message });
@@ -358,7 +358,7 @@ export class LocalEventLog implements EventLog {
       try {
         fillBatch(events);
       } catch (e) {
-        throw toEventLogError(e, this.location, "reading");
+        throw toEventLogError(e, this.location, "reading", { closed: !this.db.open });
       }
       if (events.length > 0) {
         yield { events, position: positionOf(cursor) };
@@ -403,7 +403,7 @@ export class LocalEventLog implements EventLog {
         };
       })();
     } catch (e) {
-      throw toEventLogError(e, this.location, "reading its properties");
+      throw toEventLogError(e, this.location, "reading its properties", { closed: !this.db.open });
     }
   }
 
@@ -420,7 +420,7 @@ export class LocalEventLog implements EventLog {
           .raw(true)
           .all(after);
       } catch (e) {
-        throw toEventLogError(e, this.location, "reading dead letters");
+        throw toEventLogError(e, this.location, "reading dead letters", { closed: !this.db.open });
       }
       for (const [id, enqueuedTimeMs, reason, body] of rows) {
         after = id;
@@ -469,7 +469,7 @@ export class LocalEventLog implements EventLog {
       try {
         last = this.selectHead.get(p)?.[0] ?? -1;
       } catch (e) {
-        throw toEventLogError(e, this.location, "reading");
+        throw toEventLogError(e, this.location, "reading", { closed: !this.db.open });
       }
       if (seq > last) {
         throw new EventLogError(
@@ -559,7 +559,7 @@ function migrate(
 }
 
 /** SQLite failures become `Unavailable` naming the file; our own errors and aborts pass through. */
-function toEventLogError(e: unknown, location: string, doing: string, opening = false): Error {
+function toEventLogError(e: unknown, location: string, doing: string, { opening = false, closed = false }: { opening?: boolean; closed?: boolean } = {}): Error {
   if (isEventLogError(e) || isAbortError(e)) return e;
   if (e instanceof Database.SqliteError) {
     const code = e.code;
@@ -576,8 +576,9 @@ function toEventLogError(e: unknown, location: string, doing: string, opening = 
               : e.message;
     return new EventLogError(`Event log "${location}" is unavailable while ${doing}: ${why} (${code}: ${e.message})`, "Unavailable", { cause: e });
   }
-  // better-sqlite3 throws plain TypeErrors for a missing folder (when opening) and for a closed connection.
-  if (e instanceof Error && (opening || /database connection is not open/.test(e.message))) {
+  // better-sqlite3 throws plain TypeErrors (no code) for a missing folder when opening, and for a statement on a
+  // connection closed under it: the caller says which from the connection's state, not from the message.
+  if (e instanceof Error && (opening || closed)) {
     return new EventLogError(`Event log "${location}" is unavailable while ${doing}: ${e.message}`, "Unavailable", { cause: e });
   }
   return e instanceof Error ? e : new EventLogError(`Event log "${location}" is unavailable while ${doing}: ${String(e)}`, "Unavailable");

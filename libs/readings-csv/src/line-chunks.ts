@@ -275,7 +275,8 @@ function toInputError(e: unknown, path: string): Error {
   if (err.code === "ENOENT") return new ReadingsCsvError(`Data file ${path} does not exist`, "InputNotFound", { cause: e });
   if (err.code === "EISDIR") return new ReadingsCsvError(`Data file ${path} is a folder, expected a CSV file`, "InputNotFound", { cause: e });
   if (err.code === "EACCES") return new ReadingsCsvError(`Data file ${path} cannot be read (permission denied)`, "InputNotFound", { cause: e });
-  if (err.code?.startsWith("Z_") || /unexpected end of file|incorrect header check/.test(err.message)) {
+  // zlib's errors carry a Z_ code: Z_BUF_ERROR for a truncated stream, Z_DATA_ERROR for a bad header or data.
+  if (err.code?.startsWith("Z_")) {
     return new ReadingsCsvError(`Data file ${path} is not valid gzip or is truncated: ${err.message}`, "InvalidInput", { cause: e });
   }
   return new ReadingsCsvError(`Cannot read data file ${path}: ${err.message}`, "InvalidInput", { cause: e });

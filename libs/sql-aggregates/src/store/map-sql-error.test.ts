@@ -73,7 +73,6 @@ describe("mapSqliteError", () => {
     ["cannot open", err("unable to open database file", { code: "SQLITE_CANTOPEN" }), "InvalidLocation"],
     ["not a database", err("file is not a database", { code: "SQLITE_NOTADB" }), "InvalidLocation"],
     ["disk full", err("database or disk is full", { code: "SQLITE_FULL" }), "WriteFailed"],
-    ["closed", new TypeError("The database connection is not open"), "Closed"],
   ])("%s", (_, e, code) => {
     const mapped = mapSqliteError(e, liteContext);
     expect(codeOf(mapped)).toBe(code);

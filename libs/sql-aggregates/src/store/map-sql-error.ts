@@ -147,7 +147,7 @@ export function mapMssqlError(e: unknown, context: SqlErrorContext): Error {
 /**
  * Turns a better-sqlite3 error into an AggregateStoreError: SQLITE_BUSY / SQLITE_LOCKED (another
  * connection held the lock beyond the busy timeout) are `Unavailable`; SQLITE_CANTOPEN, SQLITE_NOTADB,
- * SQLITE_CORRUPT and SQLITE_PERM `InvalidLocation`; the closed-database TypeError `Closed`.
+ * SQLITE_CORRUPT and SQLITE_PERM `InvalidLocation` (a connection closed under a statement: the store's `Closed`).
  */
 export function mapSqliteError(e: unknown, context: SqlErrorContext): Error {
   if (isAbortError(e) || isAggregateStoreError(e)) return e;
@@ -157,9 +157,6 @@ export function mapSqliteError(e: unknown, context: SqlErrorContext): Error {
   if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return unavailable(context, detail, e);
   if (/^SQLITE_(CANTOPEN|NOTADB|CORRUPT|PERM|AUTH)/.test(code)) {
     return new AggregateStoreError(`${context.where} cannot be used while ${context.activity} (${detail}); check the path, its folder and permissions`, "InvalidLocation", { cause: e });
-  }
-  if (e instanceof TypeError && /database connection is not open/i.test(e.message)) {
-    return new AggregateStoreError(`${context.where} is closed`, "Closed", { cause: e });
   }
   return fallback(context, detail, e);
 }

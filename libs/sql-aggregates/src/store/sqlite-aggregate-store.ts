@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import type { OperationOptions } from "@fleetscore/contracts";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
-import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
+import { AggregateStoreError, isAggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
 import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, ReadDeadLettersOptions, StoredDeadLetter, WriteAggregatesOptions } from "./aggregate-store.js";
 import { describeLocation, formatAggregateStoreLocation, type SqliteLocation } from "./location.js";
 import { mapSqliteError, type SqlErrorContext } from "./map-sql-error.js";
@@ -158,6 +158,12 @@ export class SqliteAggregateStore implements AggregateStore {
     return statement;
   }
 
+  /** A statement on a connection closed under it (better-sqlite3 says so only in a TypeError's text) is `Closed`. */
+  #mapError(e: unknown, context: SqlErrorContext): Error {
+    if (!this.#db.open && !isAggregateStoreError(e)) return new AggregateStoreError(`${this.#where} is closed`, "Closed", { cause: e });
+    return mapSqliteError(e, context);
+  }
+
   #assertOpen(): void {
     if (this.#closed) throw new AggregateStoreError(`${this.#where} is closed`, "Closed");
   }
@@ -192,7 +198,7 @@ export class SqliteAggregateStore implements AggregateStore {
       });
       run.immediate();
     } catch (e) {
-      throw mapSqliteError(e, context);
+      throw this.#mapError(e, context);
     }
   }
 
@@ -204,7 +210,7 @@ export class SqliteAggregateStore implements AggregateStore {
       const row = this.#statement("SELECT name, position, state FROM aggregator_checkpoints WHERE name = ?").get(name) as AggregatorCheckpoint | undefined;
       return row ? { name: row.name, position: row.position, state: row.state } : undefined;
     } catch (e) {
-      throw mapSqliteError(e, { where: this.#where, activity: `reading checkpoint ${JSON.stringify(name)}`, fallback: "ReadFailed" });
+      throw this.#mapError(e, { where: this.#where, activity: `reading checkpoint ${JSON.stringify(name)}`, fallback: "ReadFailed" });
     }
   }
 
@@ -225,7 +231,7 @@ export class SqliteAggregateStore implements AggregateStore {
         params.push(plan.pageSize);
         return (statement.all(...params) as Row[]).map(toRecord);
       } catch (e) {
-        throw mapSqliteError(e, { where: this.#where, activity: "reading aggregates", fallback: "ReadFailed" });
+        throw this.#mapError(e, { where: this.#where, activity: "reading aggregates", fallback: "ReadFailed" });
       }
     };
     return keysetPages(plan, this.#where, () => this.windowSizes(), fetchPage, () => this.#assertOpen(), abortSignal);
@@ -241,7 +247,7 @@ export class SqliteAggregateStore implements AggregateStore {
       const rows = (checkpointName === undefined ? statement.all(limit) : statement.all(checkpointName, limit)) as [string, string, string, string, number][];
       return rows.map(([checkpointName, sourceKey, reason, body, receivedAtMs]) => ({ checkpointName, sourceKey, reason, body, receivedAtMs }));
     } catch (e) {
-      throw mapSqliteError(e, { where: this.#where, activity: "reading dead letters", fallback: "ReadFailed" });
+      throw this.#mapError(e, { where: this.#where, activity: "reading dead letters", fallback: "ReadFailed" });
     }
   }
 
@@ -251,7 +257,7 @@ export class SqliteAggregateStore implements AggregateStore {
     try {
       return (this.#statement(WINDOW_SIZES).raw(true).all() as [number][]).map((r) => r[0]);
     } catch (e) {
-      throw mapSqliteError(e, { where: this.#where, activity: "reading the window sizes", fallback: "ReadFailed" });
+      throw this.#mapError(e, { where: this.#where, activity: "reading the window sizes", fallback: "ReadFailed" });
     }
   }
 
@@ -261,7 +267,7 @@ export class SqliteAggregateStore implements AggregateStore {
     try {
       return this.#version();
     } catch (e) {
-      throw mapSqliteError(e, { where: this.#where, activity: "reading the schema version", fallback: "ReadFailed" });
+      throw this.#mapError(e, { where: this.#where, activity: "reading the schema version", fallback: "ReadFailed" });
     }
   }
 

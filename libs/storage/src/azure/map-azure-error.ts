@@ -50,9 +50,6 @@ export function mapAzureError(e: unknown, subject: string, context: AzureErrorCo
   if (e instanceof Error && IDENTITY_ERRORS.has(e.name)) {
     return new BlobStoreError(`${where}: no usable credential (${context.credentialSource}: ${e.name}); sign in (az login, managed identity) or set AZURE_STORAGE_CONNECTION_STRING for this account`, "AuthenticationFailed", cause);
   }
-  if (e instanceof Error && /Bearer token authentication is not permitted for non-TLS/i.test(e.message)) {
-    return new BlobStoreError(`${where}: ${context.credentialSource} needs an https URL; use https or an account key (AZURE_STORAGE_CONNECTION_STRING naming this account)`, "AuthenticationFailed", cause);
-  }
   if (statusCode === 404) {
     if (code === "ContainerNotFound") {
       return new BlobStoreError(`${where}: the container does not exist; create it or open the store with createIfNotExists`, "InvalidLocation", cause);

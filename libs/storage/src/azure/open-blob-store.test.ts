@@ -32,25 +32,24 @@ describe("openBlobStore", () => {
   });
 
   it("falls back to DefaultAzureCredential when the connection string names another account or endpoint", async () => {
-    const other = await openBlobStore(`${accountUrl}/cont1`, {
-      env: { AZURE_STORAGE_CONNECTION_STRING: connectionString.replace(/AccountName=[^;]+/, "AccountName=someoneelse") },
-    });
-    expect((other as AzureBlobStore).credentialSource).toBe("DefaultAzureCredential");
-    const none = await openBlobStore(`${accountUrl}/cont1`, { env: {} });
-    expect((none as AzureBlobStore).credentialSource).toBe("DefaultAzureCredential");
-    const otherPort = await openBlobStore("http://127.0.0.1:1/devstoreaccount1/cont1", { env });
-    expect((otherPort as AzureBlobStore).credentialSource).toBe("DefaultAzureCredential");
+    // Over http a token credential is refused at once, naming the credential the store fell back to.
+    const fellBack = /DefaultAzureCredential needs an https URL/;
+    await expect(openBlobStore(`${accountUrl}/cont1`, { env: { AZURE_STORAGE_CONNECTION_STRING: connectionString.replace(/AccountName=[^;]+/, "AccountName=someoneelse") } })).rejects.toThrow(fellBack);
+    await expect(openBlobStore(`${accountUrl}/cont1`, { env: {} })).rejects.toThrow(fellBack);
+    await expect(openBlobStore("http://127.0.0.1:1/devstoreaccount1/cont1", { env })).rejects.toThrow(fellBack);
     const azure = await openBlobStore("https://acme.blob.core.windows.net/cont1", { env });
     expect((azure as AzureBlobStore).credentialSource).toBe("DefaultAzureCredential");
   });
 
   it("says that bearer tokens need https, without trying to sign in over http", async () => {
-    const store = await openBlobStore(`${accountUrl}/cont1`, {
+    let asked = false;
+    const opening = openBlobStore(`${accountUrl}/cont1`, {
       env: {},
-      credential: { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 60_000 }) },
+      credential: { getToken: async () => ((asked = true), { token: "t", expiresOnTimestamp: Date.now() + 60_000 }) },
       retryOptions: { maxTries: 1 },
     });
-    await expect(store.get("a")).rejects.toMatchObject({ code: "AuthenticationFailed", message: expect.stringMatching(/needs an https URL/) });
+    await expect(opening).rejects.toMatchObject({ code: "AuthenticationFailed", message: expect.stringMatching(/needs an https URL/) });
+    expect(asked).toBe(false);
   });
 
   it("reports an unreachable account as Unavailable naming the URL, not the key", async () => {

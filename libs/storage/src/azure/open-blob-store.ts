@@ -2,6 +2,7 @@ import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import { ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import type { OperationOptions } from "@fleetscore/contracts";
 import type { BlobStore } from "../blob-store.js";
+import { BlobStoreError } from "../blob-store-error.js";
 import { FolderBlobStore } from "../folder-blob-store.js";
 import { formatBlobLocation, parseBlobLocation, type BlobLocation } from "../location.js";
 import { logger } from "../log.js";
@@ -48,6 +49,13 @@ export async function openBlobStore(location: string | BlobLocation, options: Op
     : options.credential
       ? "the given token credential"
       : "DefaultAzureCredential";
+  // The SDK refuses bearer tokens over plain http (with only a message to tell): say so before any request.
+  if (!key && parsed.accountUrl.startsWith("http:")) {
+    throw new BlobStoreError(
+      `Azure Blob Storage at ${formatBlobLocation(parsed)}: ${credentialSource} needs an https URL; use https or an account key (AZURE_STORAGE_CONNECTION_STRING naming this account)`,
+      "AuthenticationFailed",
+    );
+  }
   const container = new ContainerClient(`${parsed.accountUrl}/${parsed.container}`, credential, {
     ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
   });
