@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { readdir } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
-import { REFERENCE_MODELS, assertBuilt, makeTempDir, runScorer } from "./test-fixtures/run-scorer.js";
+import { REFERENCE_DATA, REFERENCE_MODELS, assertBuilt, makeTempDir, runScorer } from "./test-fixtures/run-scorer.js";
 
 /** A loopback port nothing listens on: bound, then closed. */
 async function closedPort(): Promise<number> {
@@ -28,7 +28,7 @@ describe("run-time failures exit 1, not 2 (issue 11 item 10)", () => {
 
   it("a Blob --out that is down: exit 1 naming the storage failure", async () => {
     const account = `http://127.0.0.1:${await closedPort()}/devstoreaccount1`;
-    const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", "missing.csv", "--out", `${account}/runs`, "--run-id", "down", "--retries", "0"], {
+    const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", `${account}/runs`, "--run-id", "down", "--retries", "0"], {
       AZURE_STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=UExBTlRFRC1LRVk=;BlobEndpoint=${account};`,
     });
     expect(r.code).toBe(1);
