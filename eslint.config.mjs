@@ -112,8 +112,9 @@ export default [
   },
   {
     // End-to-end tests run the whole pipeline (simulator -> aggregator -> SQL -> scorer) on purpose, so they read
-    // what the downstream scopes wrote; the scope fences hold for everything else, the SDK fences here too.
-    files: ["apps/*/src/end-to-end.test.ts"],
+    // what the downstream scopes wrote (with their end-to-end-* fixtures); the scope fences hold for everything
+    // else, the SDK fences here too.
+    files: ["apps/*/src/end-to-end.test.ts", "apps/*/src/test-fixtures/end-to-end-*.ts"],
     rules: {
       "@nx/enforce-module-boundaries": ["error", { ...BOUNDARIES, depConstraints: BOUNDARIES.depConstraints.filter((c) => !c.sourceTag.startsWith("scope:")) }],
     },

@@ -4,9 +4,8 @@ import { join, resolve } from "node:path";
 import { EventHubsProducer } from "@fleetscore/event-hubs";
 import { EventHubsPeer } from "@fleetscore/eventhubs-peer";
 import { generateReadings } from "@fleetscore/ingestion-simulator";
-import { openAggregateStore } from "@fleetscore/sql-aggregates";
-import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { deadLetters, windows } from "./test-fixtures/end-to-end-aggregates.js";
 import { REFERENCE_DATA, assertBuilt, makeTempDir, runSimulator, startNode } from "./test-fixtures/run-simulator.js";
 
 const AGGREGATOR = resolve(import.meta.dirname, "../../aggregator/dist/main.js");
@@ -28,26 +27,6 @@ async function startPeer(): Promise<EventHubsPeer> {
 const env = (peer: EventHubsPeer) => ({ EVENTHUB_CONNECTION_STRING: peer.connectionString, AZURE_STORAGE_CONNECTION_STRING: inject("azuriteConnectionString") });
 const checkpointsUrl = () => `${inject("azuriteAccountUrl")}/checkpoints-${randomUUID().slice(0, 8)}`;
 const aggregate = (args: readonly string[], e: NodeJS.ProcessEnv = {}) => startNode(AGGREGATOR, ["run", ...args], e);
-
-async function windows(url: string): Promise<WindowAggregateRecord[]> {
-  const store = await openAggregateStore(url, { migrate: false });
-  try {
-    const all: WindowAggregateRecord[] = [];
-    for await (const page of store.read({ fromMs: -1, toMs: 8.64e15 })) all.push(...page);
-    return all;
-  } finally {
-    await store.close();
-  }
-}
-
-async function deadLetters(url: string) {
-  const store = await openAggregateStore(url, { migrate: false });
-  try {
-    return await store.readDeadLetters({ limit: 100_000 });
-  } finally {
-    await store.close();
-  }
-}
 
 describe("simulator -> local Event Hubs peer -> aggregator -> SQLite -> scorer", () => {
   it("gives the windows of the same readings through the local log, late and malformed ones reported, and the scorer scores them", async () => {
