@@ -25,6 +25,17 @@ async function collect(batches: AsyncIterable<ReadingBatch>): Promise<ReadingBat
 }
 
 describe("eventLogReadingSource", () => {
+  it("gives events that arrived together in event-time order, so a simulated send is not taken for out-of-order events", async () => {
+    const log = await LocalEventLog.open(join(dir, "events.db"), { partitionCount: 4 });
+    // One append: one arrival time for every event, which the log orders by partition (devices hash apart).
+    await log.append(Array.from({ length: 30 }, (_, i) => reading(i)));
+    const batches = await collect(eventLogReadingSource(log, { location: "events.db" }).read(undefined));
+    const times = batches.flatMap((b) => b.readings.map((r) => r.eventTimeMs));
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+    await log.close();
+  });
+
+
   it("reads any EventLogConsumer (here the local log) and resumes after the position of a batch", async () => {
     const log = await LocalEventLog.open(join(dir, "events.db"));
     await log.append([0, 1, 2].map(reading));

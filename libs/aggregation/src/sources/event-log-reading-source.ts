@@ -59,7 +59,7 @@ async function* readLog(log: EventLogConsumer, location: string, from: string | 
     if (last) lastArrival = { arrivalMs: last.enqueuedTimeMs, wallMs: Date.now() };
     const malformed = invalid.slice(0, 100).map((i) => ({ where: `${location} partition ${i.partitionId} #${i.sequenceNumber}`, message: i.reason }));
     const deadLetters = invalid.map((i) => ({ sourceKey: `partition ${i.partitionId} #${i.sequenceNumber}`, reason: i.reason, body: bodyText(i.body), receivedAtMs: i.enqueuedTimeMs }));
-    yield { readings: next.value.events.map(toTimedReading), malformed, malformedCount: invalid.length, ...(deadLetters.length > 0 && { deadLetters }), position };
+    yield { readings: inArrivalOrder(next.value.events.map(toTimedReading)), malformed, malformedCount: invalid.length, ...(deadLetters.length > 0 && { deadLetters }), position };
   }
 }
 
@@ -72,6 +72,17 @@ function bodyText(body: unknown): string {
   } catch {
     return String(body);
   }
+}
+
+/**
+ * A batch in arrival order, events that arrived at the same instant by event time. A log or a hub orders a
+ * batch by enqueued time and then by partition: a simulated send stamps all events of a batch with one arrival
+ * time, so across partitions they would look out of order to the out-of-order policy and be re-timed (about
+ * 30% of a default simulation at the default 0 s tolerance). Among equal arrivals no order is given, so taking
+ * event time's is within the policy's semantics. Stable: the same batch gives the same order.
+ */
+function inArrivalOrder(readings: TimedReading[]): TimedReading[] {
+  return readings.sort((a, b) => a.arrivalTimeMs - b.arrivalTimeMs || a.eventTimeMs - b.eventTimeMs);
 }
 
 function toTimedReading(e: ReceivedEventBatch["events"][number]): TimedReading {
