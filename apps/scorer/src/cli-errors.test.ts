@@ -1,6 +1,5 @@
 import { cp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { RunManifest } from "@fleetscore/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   REFERENCE_DATA,
@@ -9,31 +8,18 @@ import {
   makeTempDir,
   runScorer,
 } from "./test-fixtures/run-scorer.js";
+import { REFERENCE_LINES, inputRowsOf, readManifest } from "./test-fixtures/reference-rows.js";
 
 let tmp: string;
-let referenceLines: string[];
 
 beforeAll(async () => {
   assertBuilt();
   tmp = await makeTempDir();
-  referenceLines = (await readFile(REFERENCE_DATA, "utf8")).trim().split("\n");
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
   await rm(`${tmp}-empty-store`, { recursive: true, force: true });
 });
-
-async function readManifest(runDir: string): Promise<RunManifest> {
-  return RunManifest.parse(JSON.parse(await readFile(join(runDir, "_manifest.json"), "utf8")));
-}
-
-/** Rows of the reference file for one pair, in input order, as `TS,Device,Sensor,Value` lines. */
-function inputRowsOf(device: string, sensor: string): string[] {
-  return referenceLines.slice(1).filter((l) => {
-    const [, d, s] = l.split(",");
-    return d === device && s === sensor;
-  });
-}
 
 describe("scorer score: reruns, damaged inputs and usage errors (built CLI, end to end)", () => {
   it("rewrites byte-identical prediction files when a run id is run again", async () => {
@@ -56,7 +42,7 @@ describe("scorer score: reruns, damaged inputs and usage errors (built CLI, end 
     await writeFile(join(models, "model_3_3.onnx"), Buffer.from("this is not a protobuf \x00\xff\xfe", "latin1"));
     await writeFile(join(models, "model_3_4.json"), "{ broken");
     const data = join(tmp, "data-malformed.csv");
-    const lines = [...referenceLines];
+    const lines = [...REFERENCE_LINES];
     lines.splice(5, 0, "2018-08-28 23:00:05.000,1,1,not-a-number", "2018-08-28 23:00:05.000,1,1", "2018-02-30 23:00:05.000,1,1,1.0");
     await writeFile(data, lines.join("\n") + "\n");
 

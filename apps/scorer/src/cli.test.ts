@@ -1,6 +1,6 @@
 import { readFile, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { PREDICTION_CSV_HEADER, RunManifest } from "@fleetscore/contracts";
+import { PREDICTION_CSV_HEADER } from "@fleetscore/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   REFERENCE_DATA,
@@ -9,31 +9,18 @@ import {
   makeTempDir,
   runScorer,
 } from "./test-fixtures/run-scorer.js";
+import { inputRowsOf, readManifest } from "./test-fixtures/reference-rows.js";
 
 let tmp: string;
-let referenceLines: string[];
 
 beforeAll(async () => {
   assertBuilt();
   tmp = await makeTempDir();
-  referenceLines = (await readFile(REFERENCE_DATA, "utf8")).trim().split("\n");
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
   await rm(`${tmp}-empty-store`, { recursive: true, force: true });
 });
-
-async function readManifest(runDir: string): Promise<RunManifest> {
-  return RunManifest.parse(JSON.parse(await readFile(join(runDir, "_manifest.json"), "utf8")));
-}
-
-/** Rows of the reference file for one pair, in input order, as `TS,Device,Sensor,Value` lines. */
-function inputRowsOf(device: string, sensor: string): string[] {
-  return referenceLines.slice(1).filter((l) => {
-    const [, d, s] = l.split(",");
-    return d === device && s === sensor;
-  });
-}
 
 describe("scorer score (built CLI, end to end)", () => {
   it("scores the 15 reference models: one file per model, input order, verbatim TS and Val, libsvm labels", async () => {
