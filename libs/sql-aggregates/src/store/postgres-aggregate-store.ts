@@ -15,9 +15,11 @@ import {
   planDeadLetters,
   planRead,
   planReadDeadLetters,
+  toStoredDeadLetter,
   planWrite,
   windowSizesOf,
   writeConflict,
+  type DeadLetterRow,
   type ReadPlan,
 } from "./records.js";
 
@@ -402,12 +404,12 @@ export class PostgresAggregateStore implements AggregateStore {
     const { checkpointName, limit } = planReadDeadLetters(options);
     try {
       const filter = checkpointName === undefined ? "" : "WHERE checkpoint_name = $2";
-      const { rows } = await this.#pool.query<[string, string, string, string, number]>({
+      const { rows } = await this.#pool.query<DeadLetterRow>({
         text: `${DEAD_LETTER_SELECT} ${filter} ORDER BY received_at, checkpoint_name, source_key LIMIT $1`,
         values: checkpointName === undefined ? [limit] : [limit, checkpointName],
         rowMode: "array",
       });
-      return rows.map(([checkpointName, sourceKey, reason, body, receivedAtMs]) => ({ checkpointName, sourceKey, reason, body, receivedAtMs }));
+      return rows.map(toStoredDeadLetter);
     } catch (e) {
       throw mapPostgresError(e, { where: this.#where, activity: "reading dead letters", fallback: "ReadFailed" });
     }

@@ -1,6 +1,6 @@
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
-import type { AggregatorCheckpoint, DeadLetter, ReadAggregatesOptions, ReadDeadLettersOptions, WriteAggregatesOptions } from "./aggregate-store.js";
+import type { AggregatorCheckpoint, DeadLetter, ReadAggregatesOptions, ReadDeadLettersOptions, StoredDeadLetter, WriteAggregatesOptions } from "./aggregate-store.js";
 import type { SqlErrorContext } from "./map-sql-error.js";
 
 /**
@@ -126,6 +126,11 @@ export function planDeadLetters(options: WriteAggregatesOptions): DeadLetter[] {
     return { sourceKey: storable(d.sourceKey, MAX_SOURCE_KEY_LENGTH), reason: storable(d.reason, MAX_REASON_LENGTH), body: storable(d.body, MAX_DEAD_LETTER_BODY_LENGTH), receivedAtMs: d.receivedAtMs };
   });
 }
+
+/** A dead-letter row as the SQLite and PostgreSQL reads return it (checkpoint, source key, reason, body, received ms). */
+export type DeadLetterRow = [string, string, string, string, number];
+
+export const toStoredDeadLetter = ([checkpointName, sourceKey, reason, body, receivedAtMs]: DeadLetterRow): StoredDeadLetter => ({ checkpointName, sourceKey, reason, body, receivedAtMs });
 
 /** @throws AggregateStoreError `InvalidArgument` for dead-letter read options that are not usable. */
 export function planReadDeadLetters(options: ReadDeadLettersOptions): { checkpointName: string | undefined; limit: number } {

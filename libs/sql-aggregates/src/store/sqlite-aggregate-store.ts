@@ -15,9 +15,11 @@ import {
   planDeadLetters,
   planRead,
   planReadDeadLetters,
+  toStoredDeadLetter,
   planWrite,
   windowSizesOf,
   writeConflict,
+  type DeadLetterRow,
   type ReadPlan,
 } from "./records.js";
 
@@ -244,8 +246,8 @@ export class SqliteAggregateStore implements AggregateStore {
     try {
       const where = checkpointName === undefined ? "" : "WHERE checkpoint_name = ?";
       const statement = this.#statement(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters ${where} ${DEAD_LETTER_ORDER}`).raw(true);
-      const rows = (checkpointName === undefined ? statement.all(limit) : statement.all(checkpointName, limit)) as [string, string, string, string, number][];
-      return rows.map(([checkpointName, sourceKey, reason, body, receivedAtMs]) => ({ checkpointName, sourceKey, reason, body, receivedAtMs }));
+      const rows = (checkpointName === undefined ? statement.all(limit) : statement.all(checkpointName, limit)) as DeadLetterRow[];
+      return rows.map(toStoredDeadLetter);
     } catch (e) {
       throw this.#mapError(e, { where: this.#where, activity: "reading dead letters", fallback: "ReadFailed" });
     }
