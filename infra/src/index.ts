@@ -19,7 +19,7 @@ export { generatedJob, windowingOptions } from "./resources/stream-analytics.js"
 export { schemaScript } from "./sql/schema-script.js";
 
 // Deploying, and the pipeline config from the outputs.
-export { DeploymentClient } from "./deploy/deployment-client.js";
+export { DEPLOYMENTS_API_VERSION, DeploymentClient } from "./deploy/deployment-client.js";
 export type { DeploymentClientOptions, DeploymentTarget, PlannedChange } from "./deploy/deployment-client.js";
 export { formatPipelineConfig, pipelineConfigFromOutputs } from "./pipeline-config.js";
 export type { DeploymentOutputs, PipelineConfigDocument } from "./pipeline-config.js";

@@ -5,6 +5,9 @@ import type { ArmParametersFile, ArmTemplate } from "../arm/template.js";
 import { InfraError, type InfraStage } from "../infra-error.js";
 import type { DeploymentOutputs } from "../pipeline-config.js";
 
+/** The api-version @azure/arm-resources (pinned in infra/package.json) sends for deployments and what-if. */
+export const DEPLOYMENTS_API_VERSION = "2025-03-01";
+
 export interface DeploymentClientOptions {
   /** The ARM endpoint (default https://management.azure.com); tests point it at a local ARM server. */
   readonly endpoint?: string;
