@@ -1,4 +1,4 @@
-import type { ApplicationInsightsComponent } from "@azure/arm-appinsights/esm/models/index.js";
+import type { ApplicationType, IngestionMode } from "@azure/arm-appinsights/esm/models/index.js";
 import type { VaultProperties } from "@azure/arm-keyvault";
 import type { Workspace as MachineLearningWorkspace, Sku as MachineLearningSku } from "@azure/arm-machinelearning";
 import type { Workspace as LogAnalyticsWorkspace } from "@azure/arm-operationalinsights";
@@ -14,10 +14,15 @@ const logAnalyticsRef = (c: BuildContext): ResourceRef => ({ type: "Microsoft.Op
 const appInsightsRef = (c: BuildContext): ResourceRef => ({ type: "Microsoft.Insights/components", names: [c.names.appInsights] });
 
 /**
- * Application Insights' workspace-based mode: `WorkspaceResourceId` (its wire name, capital W) is newer
- * than the model @azure/arm-appinsights 4 exports, so it is declared here.
+ * Application Insights' wire names differ from its SDK model's (`applicationType` is `Application_Type`,
+ * `ingestionMode` is `IngestionMode`), and workspace-based mode (`WorkspaceResourceId`) is newer than the
+ * model @azure/arm-appinsights 4 exports: the properties are declared here, with the SDK's value types.
  */
-type AppInsightsProperties = SdkProperties<ApplicationInsightsComponent> & { readonly WorkspaceResourceId: string };
+interface AppInsightsProperties {
+  readonly Application_Type: ApplicationType;
+  readonly IngestionMode: IngestionMode;
+  readonly WorkspaceResourceId: string;
+}
 
 /**
  * The Azure ML workspace and what it needs: a Key Vault (RBAC, soft delete; fleetscore stores no secret
@@ -57,7 +62,7 @@ export function machineLearningResources(c: BuildContext): ArmResource[] {
     tags: c.tags,
     kind: "web",
     dependsOn: [idOf(logAnalyticsRef(c))],
-    properties: { applicationType: "web", ingestionMode: "LogAnalytics", WorkspaceResourceId: idOf(logAnalyticsRef(c)) },
+    properties: { Application_Type: "web", IngestionMode: "LogAnalytics", WorkspaceResourceId: idOf(logAnalyticsRef(c)) },
   };
   const dependencies = [storageAccountRef(c), keyVaultRef(c), appInsightsRef(c), registryRef(c)];
   const workspace: ArmResource<SdkProperties<MachineLearningWorkspace>> = {
