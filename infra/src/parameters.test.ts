@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isInfraError, parseInfraParameters, resourceNames } from "./index.js";
+import { buildTemplate, isInfraError, parseInfraParameters, resourceNames } from "./index.js";
 import { TEST_PARAMETERS_INPUT, testParameters } from "./test-fixtures/parameters.js";
 
 function failure(raw: unknown): string {
@@ -38,6 +38,19 @@ describe("infrastructure parameters (zod)", () => {
     expect(failure({ ...TEST_PARAMETERS_INPUT, compute: { minNodes: 5, maxNodes: 2 } })).toContain("env.yaml: compute.minNodes: must not exceed compute.maxNodes (got 5)");
     expect(failure({ ...TEST_PARAMETERS_INPUT, sqlAdministrator: undefined })).toContain("env.yaml: sqlAdministrator: ");
     expect(failure({ ...TEST_PARAMETERS_INPUT, sqlPassword: "x" })).toMatch(/env\.yaml: \(top level\): Unrecognized key: "sqlPassword"/);
+  });
+
+  it("refuses windowing Stream Analytics cannot express, naming the section", () => {
+    const error = (() => {
+      try {
+        buildTemplate(testParameters({ streamAnalytics: { lateArrival: "1500ms" } }));
+      } catch (e) {
+        return e;
+      }
+      throw new Error("expected the parameters to be refused");
+    })();
+    expect(isInfraError(error, "InvalidParameters")).toBe(true);
+    expect((error as Error).message).toMatch(/^streamAnalytics: Stream Analytics cannot express lateArrivalToleranceInMs 1500 ms: its event-ordering tolerances are whole seconds/);
   });
 
   it("derives every name from the prefix and the environment, within each resource type's limits at the longest", () => {

@@ -37,6 +37,11 @@ function describeArmError(e: unknown): { code?: string; message: string } {
   return { ...(code !== undefined && { code }), message: details?.message ?? (e as Error).message };
 }
 
+/** The request body of both what-if and the deployment: Incremental mode, so resources not in the template stay. */
+const incremental = (template: ArmTemplate, parameters: ArmParametersFile) => ({
+  properties: { mode: "Incremental" as const, template: { ...template }, parameters: parameters.parameters },
+});
+
 /** Deploys a template to a resource group through @azure/arm-resources (Incremental mode), what-if first when asked. */
 export class DeploymentClient {
   readonly #client: ResourceManagementClient;
@@ -70,7 +75,7 @@ export class DeploymentClient {
       const result = await this.#client.deployments.beginWhatIfAndWait(
         this.target.resourceGroup,
         this.target.deploymentName,
-        { properties: { mode: "Incremental", template: { ...template }, parameters: parameters.parameters } },
+        incremental(template, parameters),
         this.#poll(options),
       );
       if (result.error) throw Object.assign(new Error(result.error.message ?? "what-if failed"), { code: result.error.code });
@@ -86,7 +91,7 @@ export class DeploymentClient {
       const result = await this.#client.deployments.beginCreateOrUpdateAndWait(
         this.target.resourceGroup,
         this.target.deploymentName,
-        { properties: { mode: "Incremental", template: { ...template }, parameters: parameters.parameters } },
+        incremental(template, parameters),
         this.#poll(options),
       );
       const state = result.properties?.provisioningState;
