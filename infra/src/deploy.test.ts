@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { loadPublisherConfig, toPublishSpec } from "@fleetscore/pipeline-publisher";
 import { LocalArmServer } from "@fleetscore/pipeline-publisher/testing";
 import { parseSchedulerConfig } from "@fleetscore/scheduling";
+import { parseAggregateStoreUrl } from "@fleetscore/sql-aggregates";
 import { stringify } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runInfraCli } from "./cli/program.js";
@@ -69,6 +70,11 @@ describe("nx run infra:deploy against a local ARM server", () => {
     const text = await readFile(configOut, "utf8");
     expect(parseSchedulerConfig(text.replace(/^azure:[\s\S]*$/m, ""), configOut).pipelines[0]!.name).toBe("reference");
     expect(text).not.toMatch(/sig=|AccountKey|password|secret/i);
+    expect(out).toContain(
+      'AZURE_CLIENT_ID=cccccccc-0000-0000-0000-000000000004 node apps/aggregator/dist/main.js run --from eventhubs:readings --namespace fleetscore-test-ehns.servicebus.windows.net --consumer-group aggregator --checkpoints https://fleetscoretestst.blob.core.windows.net/checkpoints --to "mssql://fleetscore-test-sql.database.windows.net:1433/aggregates?encrypt=true&authentication=azure-active-directory-default" --follow',
+    );
+    // The aggregator's own URL parser takes it: Entra authentication, no user or password.
+    expect(parseAggregateStoreUrl(/--to "([^"]+)"/.exec(out)![1]!)).toMatchObject({ dialect: "mssql", authentication: "azure-active-directory-default", host: "fleetscore-test-sql.database.windows.net" });
   });
 
   it("a second what-if reports no change; a changed parameter shows up as Modify", async () => {

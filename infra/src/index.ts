@@ -22,4 +22,5 @@ export { schemaScript } from "./sql/schema-script.js";
 export { DEPLOYMENTS_API_VERSION, DeploymentClient } from "./deploy/deployment-client.js";
 export type { DeploymentClientOptions, DeploymentTarget, PlannedChange } from "./deploy/deployment-client.js";
 export { formatPipelineConfig, pipelineConfigFromOutputs } from "./pipeline-config.js";
+export { aggregatorCommand } from "./aggregator-command.js";
 export type { DeploymentOutputs, PipelineConfigDocument } from "./pipeline-config.js";

@@ -8,7 +8,7 @@ import type { DeploymentOutputName } from "./template.js";
 /** A deployment's outputs, as ARM returns them (`{ name: { type, value } }`). */
 export type DeploymentOutputs = Readonly<Record<string, { readonly type?: string; readonly value?: unknown } | undefined>>;
 
-function output(outputs: DeploymentOutputs, name: DeploymentOutputName): string {
+export function output(outputs: DeploymentOutputs, name: DeploymentOutputName): string {
   const value = outputs[name]?.value;
   if (typeof value !== "string" || value.length === 0) {
     throw new InfraError(`The deployment has no output "${name}" (got ${JSON.stringify(value)}): was it deployed from this template?`, "ArmError", { stage: "outputs" });
@@ -16,7 +16,7 @@ function output(outputs: DeploymentOutputs, name: DeploymentOutputName): string 
   return value;
 }
 
-const joinUrl = (base: string, ...parts: readonly string[]): string => [base.replace(/\/+$/, ""), ...parts.filter((p) => p.length > 0).map((p) => p.replace(/^\/+|\/+$/g, ""))].join("/");
+export const joinUrl = (base: string, ...parts: readonly string[]): string => [base.replace(/\/+$/, ""), ...parts.filter((p) => p.length > 0).map((p) => p.replace(/^\/+|\/+$/g, ""))].join("/");
 
 /**
  * The pipeline config the publisher (`nx run pipeline-publisher:deploy --config`) and the scheduler read,

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import { CommonExitCode, runProgram, type ProcessIo } from "@fleetscore/cli-support";
 import { Command } from "commander";
+import { aggregatorCommand } from "../aggregator-command.js";
 import { buildArtifacts, writeArtifacts } from "../artifacts.js";
 import { DeploymentClient, type DeploymentClientOptions } from "../deploy/deployment-client.js";
 import { loadInfraParameters } from "../parameters.js";
@@ -61,7 +62,8 @@ export async function runInfraCli(argv: readonly string[], io: ProcessIo, deps: 
         await mkdir(dirname(flags.configOut), { recursive: true });
         await writeFile(flags.configOut, formatPipelineConfig(pipelineConfigFromOutputs(parameters, outputs), deploymentName));
         io.stdout.write(`deployed ${deploymentName} to ${parameters.resourceGroup}; pipeline config: ${flags.configOut}\n`);
-        io.stdout.write(`next: run ${"infra/dist/schema.sql"} as the SQL administrator (see infra/README.md), then nx run pipeline-publisher:deploy --config ${flags.configOut}\n`);
+        io.stdout.write(`next: run infra/dist/schema.sql as the SQL administrator (see infra/README.md), then nx run pipeline-publisher:deploy --config ${flags.configOut}\n`);
+        io.stdout.write(`the embedded aggregator instead of Stream Analytics: ${aggregatorCommand(outputs)}\n`);
       },
     );
 
