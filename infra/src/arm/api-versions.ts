@@ -1,6 +1,9 @@
 /**
- * One api-version per resource type, in one place. Chosen to match what the pinned `@azure/arm-*` packages
- * (infra/package.json) speak, so their models describe these bodies.
+ * One api-version per resource type, in one place. Where the pinned `@azure/arm-*` package (infra/package.json)
+ * speaks one api-version, it is that one (Event Hubs, Stream Analytics, Azure ML, authorization, Log
+ * Analytics, managed identities, Container Registry). Storage (the package speaks 2025-08-01), Key Vault
+ * (2026-02-01) and SQL (several) use an older GA version that has every property the template sets: the
+ * models type the properties, the version decides what ARM accepts.
  */
 export const API_VERSIONS = {
   eventHubs: "2024-01-01",
@@ -11,8 +14,8 @@ export const API_VERSIONS = {
   keyVault: "2023-07-01",
   operationalInsights: "2022-10-01",
   appInsights: "2020-02-02",
-  containerRegistry: "2023-07-01",
-  managedIdentity: "2023-01-31",
+  containerRegistry: "2025-11-01",
+  managedIdentity: "2024-11-30",
   authorization: "2022-04-01",
 } as const;
 
