@@ -1,0 +1,107 @@
+import { Matrix } from "ml-matrix";
+
+/** The kernels of scikit-learn's OneClassSVM, with the parameters libsvm's `Kernel` takes. */
+export interface KernelSpec {
+  readonly kernel: "linear" | "poly" | "rbf" | "sigmoid";
+  readonly gamma: number;
+  readonly coef0: number;
+  readonly degree: number;
+}
+
+/** scikit-learn's default `cache_size`: 200 MB of kernel rows. */
+export const DEFAULT_CACHE_BYTES = 200 * 2 ** 20;
+
+/** libsvm's `powi`: `base^times` by squaring, in the same order (Math.pow rounds differently). */
+export function powi(base: number, times: number): number {
+  let tmp = base;
+  let ret = 1.0;
+  for (let t = times; t > 0; t = Math.trunc(t / 2)) {
+    if (t % 2 === 1) ret *= tmp;
+    tmp = tmp * tmp;
+  }
+  return ret;
+}
+
+/**
+ * Rows of libsvm's one-class Q matrix (`ONE_CLASS_Q`: Q_ij = K(x_i, x_j)) over the training points, in the
+ * points' own order, kept in a least-recently-used cache bounded like libsvm's `cache_size`.
+ *
+ * Like libsvm as scikit-learn builds it (`typedef float Qfloat`), a row holds float32 values (each kernel
+ * value computed in float64, then rounded once), while the diagonal `QD` stays float64. The dot products
+ * come from ml-matrix (`mmul`: `s = 0; s += a_k * b_k` over the features in order, libsvm's `Kernel::dot`);
+ * the kernel map and the float32 rounding are written here because ml-matrix has no float32 storage.
+ * RBF uses libsvm's training form `exp(-gamma * (|x_i|^2 + |x_j|^2 - 2 x_i.x_j))`, not the distance form
+ * its `k_function` (prediction) uses.
+ */
+export class KernelRows {
+  readonly size: number;
+  /** Q_ii in float64 (libsvm's `QD`). */
+  readonly diagonal: Float64Array;
+  readonly #x: Matrix;
+  readonly #xt: Matrix;
+  readonly #spec: KernelSpec;
+  readonly #squares: Float64Array | undefined;
+  /** Map iteration order is insertion order: the first key is the least recently used row. */
+  readonly #cache = new Map<number, Float32Array>();
+  readonly #maxRows: number;
+  #computed = 0;
+
+  constructor(x: Matrix, spec: KernelSpec, cacheBytes = DEFAULT_CACHE_BYTES) {
+    this.size = x.rows;
+    this.#x = x;
+    this.#xt = x.transpose();
+    this.#spec = spec;
+    // libsvm keeps at least two rows whatever the size (a working pair).
+    this.#maxRows = Math.max(2, Math.floor(cacheBytes / (4 * Math.max(1, x.rows))));
+    if (spec.kernel === "rbf") {
+      this.#squares = new Float64Array(x.rows);
+      for (let i = 0; i < x.rows; i++) this.#squares[i] = this.#dots(i)[i]!;
+    }
+    this.diagonal = new Float64Array(x.rows);
+    for (let i = 0; i < x.rows; i++) {
+      const dot = this.#squares ? this.#squares[i]! : this.#dots(i)[i]!;
+      this.diagonal[i] = this.#kernel(i, i, dot);
+    }
+  }
+
+  /** Kernel rows computed so far (cache misses), for figures. */
+  get computedRows(): number {
+    return this.#computed;
+  }
+
+  /** Row `i` of Q (float32, in point order); the array stays valid until `maxRows` other rows were asked for. */
+  row(i: number): Float32Array {
+    const cached = this.#cache.get(i);
+    if (cached) {
+      this.#cache.delete(i);
+      this.#cache.set(i, cached);
+      return cached;
+    }
+    if (this.#cache.size >= this.#maxRows) this.#cache.delete(this.#cache.keys().next().value!);
+    const dots = this.#dots(i);
+    const row = new Float32Array(this.size);
+    for (let j = 0; j < this.size; j++) row[j] = this.#kernel(i, j, dots[j]!);
+    this.#cache.set(i, row);
+    this.#computed++;
+    return row;
+  }
+
+  /** x_i . x_j for every j: one row of X X^T by ml-matrix. */
+  #dots(i: number): readonly number[] {
+    return this.#x.subMatrixRow([i]).mmul(this.#xt).getRow(0);
+  }
+
+  #kernel(i: number, j: number, dot: number): number {
+    const { kernel, gamma, coef0, degree } = this.#spec;
+    switch (kernel) {
+      case "linear":
+        return dot;
+      case "poly":
+        return powi(gamma * dot + coef0, degree);
+      case "rbf":
+        return Math.exp(-gamma * (this.#squares![i]! + this.#squares![j]! - 2 * dot));
+      case "sigmoid":
+        return Math.tanh(gamma * dot + coef0);
+    }
+  }
+}
