@@ -42,7 +42,7 @@ export interface FittedOneClassSvm extends KernelSpec {
 /** Checks the options as scikit-learn's parameter validation would, before any data is read. */
 export function checkOneClassSvmOptions(options: OneClassSvmOptions): void {
   const fail = (what: string): never => {
-    throw new SvmTrainingError(what, "InvalidOptions");
+    throw new SvmTrainingError(what, "InvalidOption");
   };
   const { nu = 0.5, gamma = "scale", degree = 3, tol = 1e-3, coef0 = 0, kernel = "rbf" } = options;
   if (!["linear", "poly", "rbf", "sigmoid"].includes(kernel)) fail(`kernel ${String(kernel)} is not one of linear, poly, rbf, sigmoid`);
@@ -64,7 +64,7 @@ export function resolveGamma(gamma: OneClassSvmOptions["gamma"], x: Matrix): num
 /**
  * Fits `OneClassSVM(...)` on `x` (rows are points, already scaled) as scikit-learn 1.2 does with libsvm:
  * the same support vectors, dual coefficients and rho (see one-class-solver.ts for the solver).
- * @throws SvmTrainingError `InvalidOptions`, `TooFewRows` (no row).
+ * @throws SvmTrainingError `InvalidOption`, `TooFewRows` (no row).
  */
 export function fitOneClassSvm(x: Matrix, options: OneClassSvmOptions = {}): FittedOneClassSvm {
   checkOneClassSvmOptions(options);

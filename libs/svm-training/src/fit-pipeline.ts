@@ -20,7 +20,7 @@ export interface FittedPipeline {
  * Fits `Pipeline([StandardScaler(), OneClassSVM(...)])` on the rows of `x` (one point per row, one column per
  * feature) as scikit-learn 1.2 fits it.
  * @throws SvmTrainingError `TooFewRows`, `InvalidValues` (NaN or Infinity), `ConstantValues` (every row
- *   equal: the scaler maps them all to 0), `InvalidOptions`.
+ *   equal: the scaler maps them all to 0), `InvalidOption`.
  */
 export function fitPipeline(x: Matrix | readonly (readonly number[])[], options: FitPipelineOptions = {}): FittedPipeline {
   const data = Matrix.isMatrix(x) ? x : new Matrix(x as number[][]);

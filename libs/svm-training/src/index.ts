@@ -10,3 +10,8 @@ export { DEFAULT_CACHE_BYTES, KernelRows, powi } from "./kernel-rows.js";
 export type { KernelSpec } from "./kernel-rows.js";
 export { SvmTrainingError, isSvmTrainingError } from "./svm-training-error.js";
 export type { SvmTrainingErrorCode } from "./svm-training-error.js";
+export { trainModels } from "./train-models.js";
+export type { FailedModel, TrainedModel, TrainModelsOptions, TrainProgress, TrainSummary } from "./train-models.js";
+export { readTrainingSets } from "./read-training-sets.js";
+export type { ReadTrainingSetsOptions, TrainingData, TrainingSet } from "./read-training-sets.js";
+export { writeModelFiles } from "./write-model-files.js";

@@ -5,7 +5,8 @@
  * - A reduction along a contiguous axis (`x.sum()` of a 1-D or C-ordered array, `np.sum(X, axis=0)` when X
  *   has one column) uses numpy's pairwise summation (`pairwise_sum_DOUBLE` in loops_utils.h.src: blocks of
  *   at most 128 values summed in 8 interleaved accumulators, larger runs split in two halves rounded down to a
- *   multiple of 8), started from the identity 0.
+ *   multiple of 8), over runs of at most 8192 values (numpy's buffer size: the ufunc loop is called once per
+ *   run), each run's sum added in turn to the identity 0.
  * - A reduction across rows of a C-ordered matrix of several columns (`np.sum(X, axis=0)`, F > 1) adds row
  *   after row, each column on its own, left to right.
  */
@@ -36,9 +37,14 @@ export function pairwiseSum(a: ArrayLike<number>, offset: number, n: number, str
   return pairwiseSum(a, offset, n2, stride) + pairwiseSum(a, offset + n2 * stride, n - n2, stride);
 }
 
-/** `np.sum(x)` of a contiguous float64 vector (numpy's reduction adds the pairwise sum to the identity 0). */
+/** numpy's `NPY_BUFSIZE`: a reduction's inner loop sees at most this many values at a time. */
+const BUFFER_SIZE = 8192;
+
+/** `np.sum(x)` of a contiguous float64 vector: pairwise within each run of 8192 values, runs in turn from 0. */
 export function numpySum(a: ArrayLike<number>): number {
-  return 0 + pairwiseSum(a, 0, a.length);
+  let sum = 0;
+  for (let start = 0; start < a.length; start += BUFFER_SIZE) sum += pairwiseSum(a, start, Math.min(BUFFER_SIZE, a.length - start));
+  return sum;
 }
 
 /**

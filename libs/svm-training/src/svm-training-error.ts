@@ -2,7 +2,7 @@ import { FleetscoreError } from "@fleetscore/contracts";
 
 export type SvmTrainingErrorCode =
   /** Training options out of their domain: nu outside (0, 1], a negative or non-numeric gamma, tol <= 0, a degree that is not a non-negative integer. */
-  | "InvalidOptions"
+  | "InvalidOption"
   /** A model's data has fewer rows than training needs (`minRows`, at least 1). */
   | "TooFewRows"
   /** Every value of a model's data is the same: the scaler has no spread to learn and the SVM no shape. */

@@ -18,6 +18,10 @@ def fit(case):
     X = np.asarray(case["X"], dtype=np.float64)
     held_out = np.asarray(case["heldOut"], dtype=np.float64)
     p = case["params"]
+    if case.get("scalerOnly"):
+        scaler = StandardScaler().fit(X)
+        Z = scaler.transform(X)
+        return {"name": case["name"], "mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist(), "gamma": float(1.0 / (Z.shape[1] * Z.var()))}
     svm = OneClassSVM(kernel=p.get("kernel", "rbf"), nu=p.get("nu", 0.5), gamma=p.get("gamma", "scale"),
                       degree=p.get("degree", 3), coef0=p.get("coef0", 0.0), tol=p.get("tol", 1e-3))
     pipe = Pipeline([("scaler", StandardScaler()), ("svm", svm)]).fit(X)

@@ -7,6 +7,8 @@ export interface SklearnCase {
   readonly name: string;
   readonly X: readonly (readonly number[])[];
   readonly heldOut: readonly (readonly number[])[];
+  /** Only the scaler's statistics and gamma='scale' (large sets, no SVM fit). */
+  readonly scalerOnly?: boolean;
   readonly params: { kernel: "linear" | "poly" | "rbf" | "sigmoid"; nu: number; gamma: "scale" | "auto" | number; degree?: number; coef0?: number; tol?: number };
 }
 
