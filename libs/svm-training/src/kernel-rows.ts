@@ -39,8 +39,8 @@ export class KernelRows {
   readonly diagonal: Float64Array;
   readonly #x: Matrix;
   readonly #xt: Matrix;
-  readonly #spec: KernelSpec;
   readonly #squares: Float64Array | undefined;
+  readonly #kernel: (i: number, j: number, dot: number) => number;
   /** Map iteration order is insertion order: the first key is the least recently used row. */
   readonly #cache = new Map<number, Float32Array>();
   readonly #maxRows: number;
@@ -50,18 +50,20 @@ export class KernelRows {
     this.size = x.rows;
     this.#x = x;
     this.#xt = x.transpose();
-    this.#spec = spec;
     // libsvm keeps at least two rows whatever the size (a working pair).
     this.#maxRows = Math.max(2, Math.floor(cacheBytes / (4 * Math.max(1, x.rows))));
-    if (spec.kernel === "rbf") {
-      this.#squares = new Float64Array(x.rows);
-      for (let i = 0; i < x.rows; i++) this.#squares[i] = this.#dots(i)[i]!;
-    }
-    this.diagonal = new Float64Array(x.rows);
+    // x_i . x_i, libsvm's x_square (RBF) and the argument of QD: only the diagonal of X X^T, which ml-matrix
+    // can only give as whole rows (n times the work), so summed here in Kernel::dot's order.
+    const squares = new Float64Array(x.rows);
     for (let i = 0; i < x.rows; i++) {
-      const dot = this.#squares ? this.#squares[i]! : this.#dots(i)[i]!;
-      this.diagonal[i] = this.#kernel(i, i, dot);
+      let sum = 0;
+      for (let k = 0; k < x.columns; k++) sum += x.get(i, k) * x.get(i, k);
+      squares[i] = sum;
     }
+    if (spec.kernel === "rbf") this.#squares = squares;
+    this.#kernel = this.#kernelOf(spec);
+    this.diagonal = new Float64Array(x.rows);
+    for (let i = 0; i < x.rows; i++) this.diagonal[i] = this.#kernel(i, i, squares[i]!);
   }
 
   /** Kernel rows computed so far (cache misses), for figures. */
@@ -91,17 +93,20 @@ export class KernelRows {
     return this.#x.subMatrixRow([i]).mmul(this.#xt).getRow(0);
   }
 
-  #kernel(i: number, j: number, dot: number): number {
-    const { kernel, gamma, coef0, degree } = this.#spec;
-    switch (kernel) {
+  /** The kernel as a function of (i, j, x_i . x_j), chosen once: rows call it n times each. */
+  #kernelOf(spec: KernelSpec): (i: number, j: number, dot: number) => number {
+    const { gamma, coef0, degree } = spec;
+    switch (spec.kernel) {
       case "linear":
-        return dot;
+        return (_i, _j, dot) => dot;
       case "poly":
-        return powi(gamma * dot + coef0, degree);
-      case "rbf":
-        return Math.exp(-gamma * (this.#squares![i]! + this.#squares![j]! - 2 * dot));
+        return (_i, _j, dot) => powi(gamma * dot + coef0, degree);
+      case "rbf": {
+        const squares = this.#squares!;
+        return (i, j, dot) => Math.exp(-gamma * (squares[i]! + squares[j]! - 2 * dot));
+      }
       case "sigmoid":
-        return Math.tanh(gamma * dot + coef0);
+        return (_i, _j, dot) => Math.tanh(gamma * dot + coef0);
     }
   }
 }

@@ -75,13 +75,17 @@ export function solveOneClass(q: KernelRows, nu: number, options: SolveOneClassO
   }
 
   const swap = (i: number, j: number): void => {
-    const t = active[i]!;
+    const point = active[i]!;
     active[i] = active[j]!;
-    active[j] = t;
-    [G[i], G[j]] = [G[j]!, G[i]!];
-    [status[i], status[j]] = [status[j]!, status[i]!];
-    [alpha[i], alpha[j]] = [alpha[j]!, alpha[i]!];
-    [Gbar[i], Gbar[j]] = [Gbar[j]!, Gbar[i]!];
+    active[j] = point;
+    const s = status[i]!;
+    status[i] = status[j]!;
+    status[j] = s;
+    for (const a of [G, alpha, Gbar]) {
+      const t = a[i]!;
+      a[i] = a[j]!;
+      a[j] = t;
+    }
   };
 
   const reconstructGradient = (): void => {
