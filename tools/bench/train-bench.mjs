@@ -30,15 +30,17 @@ const { values: flags } = parseArgs({
 const nModels = Number(flags.models);
 const nPoints = Number(flags.points);
 
-/** mulberry32, as libs/test-support: the same data on every run. */
+/**
+ * A seeded xorshift32 in [0, 1): the same data on every run. (The bench, an Nx tool project, may not import
+ * test-support's seededRandom: tools have no scope in the module boundaries.)
+ */
 function seededRandom(seed) {
-  let a = seed >>> 0;
+  let x = seed >>> 0 || 1;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
   };
 }
 
@@ -98,7 +100,7 @@ try {
   const py = spawnSync(PYTHON, [join(HERE, "sklearn-train-baseline.py"), data, join(dir, "sklearn.jsonl"), flags.nu, flags.kernel, flags.gamma], { encoding: "utf8", maxBuffer: 1 << 26 });
   if (py.status !== 0) throw new Error(`scikit-learn baseline failed: ${py.stderr}`);
   const sk = JSON.parse(py.stdout.trim().split("\n").at(-1));
-  rows.push({ run: `scikit-learn ${sk.sklearn} (1 process)`, wall: sk.totalSeconds, fit: sk.fitSeconds, cpu: NaN, rss: NaN, same: "-" });
+  rows.push({ run: `scikit-learn ${sk.sklearn} (1 process)`, wall: sk.totalSeconds, fit: sk.fitSeconds, cpu: sk.cpuSeconds, rss: NaN, same: "-" });
   for (const workers of flags.workers.split(",").map(Number)) {
     const out = join(dir, `models-${workers}`);
     const r = await runChild(SCORER, ["models", "train", "--data", data, "--out", out, "--nu", flags.nu, "--kernel", flags.kernel, "--gamma", flags.gamma, "--workers", String(workers)], { env: { ...process.env, FLEETSCORE_LOG_LEVEL: "warning" } });

@@ -14,4 +14,3 @@ export { trainModels } from "./train-models.js";
 export type { FailedModel, TrainedModel, TrainModelsOptions, TrainProgress, TrainSummary } from "./train-models.js";
 export { readTrainingSets } from "./read-training-sets.js";
 export type { ReadTrainingSetsOptions, TrainingData, TrainingSet } from "./read-training-sets.js";
-export { writeModelFiles } from "./write-model-files.js";

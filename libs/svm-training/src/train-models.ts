@@ -1,13 +1,13 @@
 import { mkdir, stat } from "node:fs/promises";
 import type { ScoringInput } from "@fleetscore/batch-scoring";
 import { modelId, type OperationOptions } from "@fleetscore/contracts";
+import { writeModelFiles } from "@fleetscore/svm-scoring";
 import { checkOneClassSvmOptions } from "./fit-one-class-svm.js";
 import type { FitPipelineOptions } from "./fit-pipeline.js";
 import { logger } from "./log.js";
 import { readTrainingSets, type TrainingSet } from "./read-training-sets.js";
 import { SvmTrainingError, type SvmTrainingErrorCode } from "./svm-training-error.js";
 import { startTrainingPool } from "./training-pool.js";
-import { writeModelFiles } from "./write-model-files.js";
 
 export interface TrainModelsOptions extends OperationOptions, FitPipelineOptions {
   /** Worker threads fitting models in parallel; 0 fits on the calling thread. Default 1. */

@@ -2,12 +2,13 @@ import { randomBytes } from "node:crypto";
 import { rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { seedModelFileName, type ModelKey, type ModelParams } from "@fleetscore/contracts";
-import { encodeOnnxSvmModel } from "@fleetscore/svm-scoring";
+import { encodeOnnxSvmModel } from "./encode-onnx-svm-model.js";
 
 /**
  * Writes `model_<D>_<S>.json` (the float64 parameters) and `model_<D>_<S>.onnx` (svm-scoring's encoder, the
  * skl2onnx layout) into `dir`: each under a temporary name, then renamed, the `.json` first, so the scorer
- * (which lists `.onnx` files) never sees half a model. Replaces a model already there.
+ * (which lists `.onnx` files) never sees half a model; on a failure no temporary file stays. Replaces a model
+ * already there. Used by `models import` (sklearn-import) and `models train` (svm-training).
  */
 export async function writeModelFiles(dir: string, key: ModelKey, params: ModelParams, producerName: string): Promise<void> {
   const onnx = encodeOnnxSvmModel(params, {
