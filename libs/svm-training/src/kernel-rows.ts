@@ -71,7 +71,7 @@ export class KernelRows {
     return this.#computed;
   }
 
-  /** Row `i` of Q (float32, in point order); the array stays valid until `maxRows` other rows were asked for. */
+  /** Row `i` of Q (float32, in point order), from the cache or computed (evicting the least recently used row when full). */
   row(i: number): Float32Array {
     const cached = this.#cache.get(i);
     if (cached) {
