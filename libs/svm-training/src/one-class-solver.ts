@@ -74,7 +74,10 @@ export function solveOneClass(q: KernelRows, nu: number, options: SolveOneClassO
     if (status[i] === UPPER) for (let j = 0; j < l; j++) Gbar[j]! += 1 * Qi[active[j]!]!;
   }
 
+  // Until shrinking first swaps two positions, position k is point k: the hot loops then skip the lookup.
+  let permuted = false;
   const swap = (i: number, j: number): void => {
+    permuted = true;
     const point = active[i]!;
     active[i] = active[j]!;
     active[j] = point;
@@ -131,7 +134,8 @@ export function solveOneClass(q: KernelRows, nu: number, options: SolveOneClassO
       const gradDiff = Gmax + G[j]!;
       if (G[j]! >= Gmax2) Gmax2 = G[j]!;
       if (gradDiff > 0) {
-        const quadCoef = qdI + qd[active[j]!]! - 2.0 * Qi![active[j]!]!;
+        const pj = permuted ? active[j]! : j;
+        const quadCoef = qdI + qd[pj]! - 2.0 * Qi![pj]!;
         const objDiff = quadCoef > 0 ? -(gradDiff * gradDiff) / quadCoef : -(gradDiff * gradDiff) / TAU;
         if (objDiff <= objDiffMin) {
           GminIdx = j;
@@ -223,7 +227,8 @@ export function solveOneClass(q: KernelRows, nu: number, options: SolveOneClassO
     }
     const deltaAlphaI = alpha[i]! - oldAlphaI;
     const deltaAlphaJ = alpha[j]! - oldAlphaJ;
-    for (let k = 0; k < activeSize; k++) G[k]! += Qi[active[k]!]! * deltaAlphaI + Qj[active[k]!]! * deltaAlphaJ;
+    if (permuted) for (let k = 0; k < activeSize; k++) G[k]! += Qi[active[k]!]! * deltaAlphaI + Qj[active[k]!]! * deltaAlphaJ;
+    else for (let k = 0; k < activeSize; k++) G[k]! += Qi[k]! * deltaAlphaI + Qj[k]! * deltaAlphaJ;
 
     const wasUpperI = status[i] === UPPER;
     const wasUpperJ = status[j] === UPPER;
