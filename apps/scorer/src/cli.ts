@@ -3,6 +3,7 @@ import { ExitCode } from "./exit-codes.js";
 import { createProgressReporter } from "./progress.js";
 import { ModelsListArgs, ModelsPushArgs, runModelsListCommand, runModelsPushCommand } from "./models-command.js";
 import { addModelsImportCommand } from "./models-import-command.js";
+import { addModelsTrainCommand } from "./models-train-command.js";
 import { FinalizeArgs, ScoreArgs, runFinalizeCommand, runScoreCommand } from "./score-command.js";
 import { packageVersion, parseFlags, runProgram, type FleetscoreEnv, type ProcessIo } from "@fleetscore/cli-support";
 
@@ -97,6 +98,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       exitCode = await runModelsListCommand(args, { stdout: io.stdout, env: io.env, abortSignal: io.abortSignal });
     });
   addModelsImportCommand(models, io, (code) => (exitCode = code));
+  addModelsTrainCommand(models, io, (code) => (exitCode = code));
 
   return runProgram(program, argv, io, {
     configure: (env) => (config = env),

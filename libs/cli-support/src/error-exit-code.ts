@@ -18,7 +18,7 @@ export const ERROR_CODE_KINDS: Readonly<Record<string, "input" | "run-time">> = 
   InvalidLabels: "input", InvalidConfig: "input", UnknownPipeline: "input", NotFound: "input",
   ForbiddenGlobal: "input", ForbiddenConstruct: "input", UnsupportedEstimator: "input", CorruptPickle: "input",
   TooLarge: "input", InvalidParameters: "input", AmbiguousWindowSize: "input", InvalidWindowSize: "input",
-  InvalidRange: "input", InputChanged: "input",
+  InvalidRange: "input", InputChanged: "input", TooFewRows: "input", ConstantValues: "input", InvalidValues: "input",
   // run-time: a service, the disk or another writer failed while the run was going
   Unavailable: "run-time", MigrationFailed: "run-time", InvalidRecord: "run-time", WriteConflict: "run-time",
   WriteFailed: "run-time", ReadFailed: "run-time", Closed: "run-time", OutputFailed: "run-time",

@@ -1,10 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { seedModelFileName, type ModelKey, type OperationOptions } from "@fleetscore/contracts";
 import { mapWithConcurrency } from "@fleetscore/contracts";
 import { compareKeys } from "@fleetscore/model-store";
-import { encodeOnnxSvmModel } from "@fleetscore/svm-scoring";
+import { writeModelFiles } from "@fleetscore/svm-scoring";
 import { DEFAULT_MAX_MODEL_BYTES, importSklearnModel } from "./import-sklearn-model.js";
 import { logger } from "./log.js";
 import { isSklearnImportError, SklearnImportError, type SklearnImportErrorCode } from "./sklearn-import-error.js";
@@ -153,30 +152,9 @@ async function importOne(c: Candidate, to: string, options: ImportSklearnModelsO
   }
   const version = imported.sklearnVersion ? `scikit-learn ${imported.sklearnVersion} ` : "";
   const params = { ...imported.params, source: `${c.file} (${version}${c.format}, ${imported.estimator}) via fleetscore sklearn-import` };
-  const onnx = encodeOnnxSvmModel(params, {
-    graphName: `model_${c.deviceId}_${c.sensorId}`,
-    producerName: "fleetscore.sklearn-import",
-    metadata: { device: c.deviceId, sensor: c.sensorId, source: params.source },
-  });
-  await writeAtomically(to, [
-    [jsonName, `${JSON.stringify(params, null, 1)}\n`],
-    [onnxName, onnx],
-  ]);
+  await writeModelFiles(to, c, params, "fleetscore.sklearn-import");
   logger.verbose(`converted ${c.file} to ${onnxName} and ${jsonName}`, { file: c.file, estimator: imported.estimator });
   return { file: c.file, modelId: `${c.deviceId}_${c.sensorId}`, estimator: imported.estimator, sklearnVersion: imported.sklearnVersion, nSupportVectors: params.svm.supportVectors.length };
-}
-
-/** Writes every file under a temporary name, then renames them in order; on any failure no temporary file stays. */
-async function writeAtomically(dir: string, files: readonly (readonly [string, string | Uint8Array])[]): Promise<void> {
-  const tag = `${process.pid}-${randomBytes(4).toString("hex")}`;
-  const temps = files.map(([name]) => join(dir, `.${name}.${tag}.tmp`));
-  try {
-    await Promise.all(files.map(([, data], i) => writeFile(temps[i]!, data)));
-    for (const [i, [name]] of files.entries()) await rename(temps[i]!, join(dir, name));
-  } catch (e) {
-    await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
-    throw e;
-  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -7,6 +7,7 @@ export { TsScoringEngine } from "./ts/ts-scoring-engine.js";
 export { decodeOnnxSvmModel } from "./decode-onnx-svm-model.js";
 export { encodeOnnxSvmModel } from "./encode-onnx-svm-model.js";
 export type { EncodeOnnxSvmModelOptions } from "./encode-onnx-svm-model.js";
+export { writeModelFiles } from "./write-model-files.js";
 export type { OnnxSvmModel } from "./decode-onnx-svm-model.js";
 export { decisionFunction, float64SvmModel } from "./float64-svm-model.js";
 export type { Float64SvmModel } from "./float64-svm-model.js";

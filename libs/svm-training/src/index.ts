@@ -1,0 +1,16 @@
+export { fitPipeline } from "./fit-pipeline.js";
+export type { FitPipelineOptions, FittedPipeline } from "./fit-pipeline.js";
+export { checkOneClassSvmOptions, fitOneClassSvm, resolveGamma } from "./fit-one-class-svm.js";
+export type { FittedOneClassSvm, OneClassSvmOptions } from "./fit-one-class-svm.js";
+export { fitStandardScaler, standardize } from "./standard-scaler.js";
+export type { StandardScalerParams } from "./standard-scaler.js";
+export { solveOneClass } from "./one-class-solver.js";
+export type { OneClassSolution, SolveOneClassOptions } from "./one-class-solver.js";
+export { DEFAULT_CACHE_BYTES, KernelRows, powi } from "./kernel-rows.js";
+export type { KernelSpec } from "./kernel-rows.js";
+export { SvmTrainingError, isSvmTrainingError } from "./svm-training-error.js";
+export type { SvmTrainingErrorCode } from "./svm-training-error.js";
+export { trainModels } from "./train-models.js";
+export type { FailedModel, TrainedModel, TrainModelsOptions, TrainProgress, TrainSummary } from "./train-models.js";
+export { readTrainingSets } from "./read-training-sets.js";
+export type { ReadTrainingSetsOptions, TrainingData, TrainingSet } from "./read-training-sets.js";

@@ -1,0 +1,3 @@
+import { createLogger } from "@fleetscore/logger";
+
+export const logger = createLogger("fleetscore:svm-training");

@@ -1,0 +1,3 @@
+import { defineProjectConfig } from "../../vitest.config.base.js";
+
+export default defineProjectConfig(import.meta.dirname);
