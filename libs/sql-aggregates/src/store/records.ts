@@ -237,18 +237,36 @@ export function compareRecordKeys(a: WindowAggregateRecord, b: WindowAggregateRe
   return 0;
 }
 
+/** A write checked once: what a dialect writes in its one transaction. */
+export interface PlannedWrite {
+  readonly aggregates: readonly WindowAggregateRecord[];
+  readonly checkpoint: AggregatorCheckpoint | undefined;
+  /** The dead letters, checked and cut to their stored lengths. */
+  readonly deadLetters: readonly DeadLetter[];
+  readonly abortSignal: AbortSignal | undefined;
+  /** How the write's errors are described and which code a driver error gets. */
+  readonly context: SqlErrorContext;
+}
+
 /**
- * The checks every dialect makes before a write touches the database (abort, records, checkpoint).
- * @returns the error context for the write, or undefined when there is nothing to write.
+ * The checks every dialect makes before a write touches the database (abort, records, checkpoint, dead letters).
+ * @returns the planned write, or undefined when there is nothing to write.
  * @throws AggregateStoreError `InvalidRecord` / `InvalidArgument`; the signal's AbortError.
  */
-export function planWrite(aggregates: readonly WindowAggregateRecord[], options: WriteAggregatesOptions, where: string): SqlErrorContext | undefined {
+export function planWrite(aggregates: readonly WindowAggregateRecord[], options: WriteAggregatesOptions, where: string): PlannedWrite | undefined {
   throwIfAborted(options.abortSignal);
   checkRecordArray(aggregates);
   if (options.checkpoint !== undefined) checkCheckpoint(options.checkpoint);
-  planDeadLetters(options);
+  // Checked once here; the dialect writes what this returns.
+  const deadLetters = planDeadLetters(options);
   if (aggregates.length === 0 && options.checkpoint === undefined) return undefined;
-  return { where, activity: `writing ${aggregates.length} aggregates`, fallback: "WriteFailed" };
+  return {
+    aggregates,
+    checkpoint: options.checkpoint,
+    deadLetters,
+    abortSignal: options.abortSignal,
+    context: { where, activity: `writing ${aggregates.length} aggregates`, fallback: "WriteFailed" },
+  };
 }
 
 /** The distinct window sizes (end - start, ms) of `records[start, end)`: what a write adds to window_sizes. */
