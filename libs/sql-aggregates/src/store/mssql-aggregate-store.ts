@@ -2,7 +2,7 @@ import type { OperationOptions } from "@fleetscore/contracts";
 import type * as Mssql from "mssql";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
-import type { AggregatorCheckpoint, StoredDeadLetter } from "./aggregate-store.js";
+import type { AggregatorCheckpoint, StoredDeadLetter, WindowMeanRecord } from "./aggregate-store.js";
 import { describeLocation, type MssqlLocation } from "./location.js";
 import { logger } from "./log.js";
 import { mapMssqlError, type SqlErrorContext } from "./map-sql-error.js";
@@ -33,6 +33,7 @@ import {
   windowSizesOf,
   writeConflict,
   type PlannedWrite,
+  type ReadColumns,
   type ReadPlan,
 } from "./records.js";
 import { SqlAggregateStore, type FetchPage } from "./sql-aggregate-store.js";
@@ -256,9 +257,10 @@ export class MssqlAggregateStore extends SqlAggregateStore {
     return result.recordset[0];
   }
 
-  protected pageQuery(plan: ReadPlan): FetchPage {
+  protected pageQuery(plan: ReadPlan, columns: ReadColumns): FetchPage {
     return async (last, windowMs) => {
-      const result = await this.#request(this.#pool, mssqlSelectParameters(plan, last, windowMs)).query<AggregateRow>(mssqlSelectPage(last === undefined, plan.models !== undefined));
+      const result = await this.#request(this.#pool, mssqlSelectParameters(plan, last, windowMs)).query<AggregateRow>(mssqlSelectPage(last === undefined, plan.models !== undefined, columns));
+      if (columns === "means") return result.recordset.map((r): WindowMeanRecord => ({ deviceId: r.device_id, sensorId: r.sensor_id, windowEndMs: r.window_end.getTime(), mean: r.mean }));
       return result.recordset.map(
         (r): WindowAggregateRecord => ({
           deviceId: r.device_id,

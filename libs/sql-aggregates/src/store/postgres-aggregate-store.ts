@@ -13,7 +13,12 @@ import {
   toStoredDeadLetter,
   windowSizesOf,
   writeConflict,
+  aggregateRowToRecord,
+  meanRowToRecord,
+  type AggregateRow,
   type DeadLetterRow,
+  type MeanRow,
+  type ReadColumns,
   type PlannedWrite,
   type ReadPlan,
 } from "./records.js";
@@ -85,26 +90,27 @@ ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, state = EXCLUDED.
  * Times are read as epoch ms float8 (exact: extract() is numeric since PostgreSQL 14, and round() covers
  * the double of older versions), which spares a Date per value.
  */
-const SELECT_COLUMNS = `device_id, sensor_id, round(extract(epoch FROM window_start) * 1000)::float8, round(extract(epoch FROM window_end) * 1000)::float8,
-  count, mean, min, max, stddev`;
+const SELECT_COLUMNS: Record<ReadColumns, string> = {
+  all: `device_id, sensor_id, round(extract(epoch FROM window_start) * 1000)::float8, round(extract(epoch FROM window_end) * 1000)::float8,
+  count, mean, min, max, stddev`,
+  means: "device_id, sensor_id, round(extract(epoch FROM window_end) * 1000)::float8, mean",
+};
 
 /**
  * A page of the range: the first starts at a bound, the next ones after the last key read (a row
  * comparison the (window_end, device_id, sensor_id) index serves directly). The models filter is two
  * text arrays unnested into a set PostgreSQL hashes once: any number of models, one query shape.
  */
-export function postgresSelectPage(first: boolean, filtered: boolean): string {
+export function postgresSelectPage(first: boolean, filtered: boolean, columns: ReadColumns = "all"): string {
   // $1 window end (first: the lower bound), $2 upper bound, $3 page size, $4 window size (ms), then the
   // last key's device and sensor (next pages), then the models' devices and sensors (filtered). Within one
   // window size, (window_end, device_id, sensor_id) is unique.
   const start = first ? "window_end >= $1::timestamptz" : "(window_end, device_id, sensor_id) > ($1::timestamptz, $5::text, $6::text)";
   const models = filtered ? `AND (device_id, sensor_id) IN (SELECT * FROM unnest($${first ? 5 : 7}::text[], $${first ? 6 : 8}::text[]))` : "";
-  return `SELECT ${SELECT_COLUMNS} FROM window_aggregates
+  return `SELECT ${SELECT_COLUMNS[columns]} FROM window_aggregates
 WHERE ${start} AND window_end <= $2::timestamptz AND window_start = window_end - $4::int8 * interval '1 millisecond' ${models}
 ORDER BY window_end, device_id, sensor_id LIMIT $3`;
 }
-
-type Row = [string, string, number, number, number, number, number, number, number];
 
 /**
  * A PostgreSQL array literal of float8 that keeps every value exact: String() gives the shortest text
@@ -159,18 +165,6 @@ export function upsertParameters(batch: readonly WindowAggregateRecord[]): strin
   }
   return [idArray(devices), idArray(sensors), integerArray(starts), integerArray(ends), integerArray(counts), floatArray(means), floatArray(mins), floatArray(maxs), floatArray(stddevs)];
 }
-
-const toRecord = (r: Row): WindowAggregateRecord => ({
-  deviceId: r[0],
-  sensorId: r[1],
-  windowStartMs: r[2],
-  windowEndMs: r[3],
-  count: r[4],
-  mean: r[5],
-  min: r[6],
-  max: r[7],
-  stddev: r[8],
-});
 
 /**
  * Window aggregates in PostgreSQL through node-postgres (a small pool). Each write is one transaction of
@@ -344,7 +338,7 @@ export class PostgresAggregateStore extends SqlAggregateStore {
     return rows[0];
   }
 
-  protected pageQuery(plan: ReadPlan): FetchPage {
+  protected pageQuery(plan: ReadPlan, columns: ReadColumns): FetchPage {
     const filtered = plan.models !== undefined;
     const models = plan.models ? [plan.models.map((m) => m.deviceId), plan.models.map((m) => m.sensorId)] : [];
     const to = iso(plan.toInclusiveMs);
@@ -353,13 +347,13 @@ export class PostgresAggregateStore extends SqlAggregateStore {
       const values: unknown[] = [iso(last ? last.windowEndMs : plan.fromInclusiveMs), to, plan.pageSize, windowMs];
       if (last) values.push(last.deviceId, last.sensorId);
       values.push(...models);
-      const result = await this.#pool.query<Row>({
-        name: `fleetscore_read_${first ? "first" : "next"}${filtered ? "_models" : ""}`,
-        text: postgresSelectPage(first, filtered),
+      const result = await this.#pool.query<AggregateRow | MeanRow>({
+        name: `fleetscore_read_${columns}_${first ? "first" : "next"}${filtered ? "_models" : ""}`,
+        text: postgresSelectPage(first, filtered, columns),
         values,
         rowMode: "array",
       });
-      return result.rows.map(toRecord);
+      return columns === "all" ? (result.rows as AggregateRow[]).map(aggregateRowToRecord) : (result.rows as MeanRow[]).map(meanRowToRecord);
     };
   }
 

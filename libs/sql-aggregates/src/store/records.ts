@@ -1,6 +1,6 @@
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
-import type { AggregatorCheckpoint, DeadLetter, ReadAggregatesOptions, ReadDeadLettersOptions, StoredDeadLetter, WriteAggregatesOptions } from "./aggregate-store.js";
+import type { AggregatorCheckpoint, DeadLetter, ReadAggregatesOptions, ReadDeadLettersOptions, StoredDeadLetter, WindowMeanRecord, WriteAggregatesOptions } from "./aggregate-store.js";
 import type { SqlErrorContext } from "./map-sql-error.js";
 
 /**
@@ -126,6 +126,28 @@ export function planDeadLetters(options: WriteAggregatesOptions): DeadLetter[] {
     return { sourceKey: storable(d.sourceKey, MAX_SOURCE_KEY_LENGTH), reason: storable(d.reason, MAX_REASON_LENGTH), body: storable(d.body, MAX_DEAD_LETTER_BODY_LENGTH), receivedAtMs: d.receivedAtMs };
   });
 }
+
+/** Which columns a read fetches: all of a record's, or only those of a {@link WindowMeanRecord}. */
+export type ReadColumns = "all" | "means";
+
+/** An aggregate row as the SQLite and PostgreSQL reads return it: device, sensor, start ms, end ms, count, mean, min, max, stddev. */
+export type AggregateRow = [string, string, number, number, number, number, number, number, number];
+/** A means row as the SQLite and PostgreSQL reads return it: device, sensor, end ms, mean. */
+export type MeanRow = [string, string, number, number];
+
+export const aggregateRowToRecord = (r: AggregateRow): WindowAggregateRecord => ({
+  deviceId: r[0],
+  sensorId: r[1],
+  windowStartMs: r[2],
+  windowEndMs: r[3],
+  count: r[4],
+  mean: r[5],
+  min: r[6],
+  max: r[7],
+  stddev: r[8],
+});
+
+export const meanRowToRecord = (r: MeanRow): WindowMeanRecord => ({ deviceId: r[0], sensorId: r[1], windowEndMs: r[2], mean: r[3] });
 
 /** A dead-letter row as the SQLite and PostgreSQL reads return it (checkpoint, source key, reason, body, received ms). */
 export type DeadLetterRow = [string, string, string, string, number];
@@ -331,20 +353,20 @@ export function resolveWindowSize(where: string, asked: number | undefined, size
  * `windowMs`, errors mapped.
  * @param assertOpen Checked before each page: a store closed while a reader pages fails with `Closed`.
  */
-export async function* keysetPages(
+export async function* keysetPages<R extends WindowMeanRecord>(
   plan: ReadPlan,
   where: string,
   windowSizes: () => Promise<number[]>,
-  fetchPage: (last: WindowAggregateRecord | undefined, windowMs: number) => Promise<readonly WindowAggregateRecord[]>,
+  fetchPage: (last: R | undefined, windowMs: number) => Promise<readonly R[]>,
   assertOpen: () => void,
   abortSignal: AbortSignal | undefined,
-): AsyncGenerator<readonly WindowAggregateRecord[]> {
+): AsyncGenerator<readonly R[]> {
   if (plan.empty) return;
   assertOpen();
   throwIfAborted(abortSignal);
   const windowMs = resolveWindowSize(where, plan.windowMs, plan.windowMs === undefined ? await windowSizes() : []);
   if (windowMs === undefined) return;
-  let last: WindowAggregateRecord | undefined;
+  let last: R | undefined;
   for (;;) {
     assertOpen();
     throwIfAborted(abortSignal);

@@ -1,13 +1,16 @@
 import type { OperationOptions } from "@fleetscore/contracts";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
-import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, ReadDeadLettersOptions, SqlDialect, StoredDeadLetter, WriteAggregatesOptions } from "./aggregate-store.js";
+import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, ReadDeadLettersOptions, SqlDialect, StoredDeadLetter, WindowMeanRecord, WriteAggregatesOptions } from "./aggregate-store.js";
 import { describeLocation, formatAggregateStoreLocation, type AggregateStoreLocation } from "./location.js";
 import type { SqlErrorContext } from "./map-sql-error.js";
-import { checkCheckpointName, keysetPages, planRead, planReadDeadLetters, planWrite, type PlannedWrite, type ReadPlan } from "./records.js";
+import { checkCheckpointName, keysetPages, planRead, planReadDeadLetters, planWrite, type PlannedWrite, type ReadColumns, type ReadPlan } from "./records.js";
 
-/** One read's page query: the page after `last` (undefined: the first page) of windows of `windowMs`. */
-export type FetchPage = (last: WindowAggregateRecord | undefined, windowMs: number) => Promise<readonly WindowAggregateRecord[]> | readonly WindowAggregateRecord[];
+/**
+ * One read's page query: the page after `last` (undefined: the first page) of windows of `windowMs`, with the
+ * read's columns (a {@link WindowAggregateRecord} each for "all", a {@link WindowMeanRecord} for "means").
+ */
+export type FetchPage = (last: WindowMeanRecord | undefined, windowMs: number) => Promise<readonly WindowMeanRecord[]> | readonly WindowMeanRecord[];
 
 /**
  * What every SQL aggregate store does the same way, whatever the dialect: the checks before a write or a
@@ -33,7 +36,7 @@ export abstract class SqlAggregateStore implements AggregateStore {
   protected abstract writePlanned(write: PlannedWrite): Promise<void>;
   protected abstract selectCheckpoint(name: string): Promise<AggregatorCheckpoint | undefined> | AggregatorCheckpoint | undefined;
   /** The page query of one read (anything that depends only on the plan is worked out once, here). */
-  protected abstract pageQuery(plan: ReadPlan): FetchPage;
+  protected abstract pageQuery(plan: ReadPlan, columns: ReadColumns): FetchPage;
   protected abstract selectDeadLetters(checkpointName: string | undefined, limit: number): Promise<StoredDeadLetter[]> | StoredDeadLetter[];
   protected abstract selectWindowSizes(): Promise<number[]> | number[];
   protected abstract selectSchemaVersion(): Promise<number> | number;
@@ -76,9 +79,18 @@ export abstract class SqlAggregateStore implements AggregateStore {
   }
 
   read(options: ReadAggregatesOptions): AsyncIterable<readonly WindowAggregateRecord[]> {
+    // pageQuery(plan, "all") returns whole records.
+    return this.#pages(options, "all") as AsyncIterable<readonly WindowAggregateRecord[]>;
+  }
+
+  readMeans(options: ReadAggregatesOptions): AsyncIterable<readonly WindowMeanRecord[]> {
+    return this.#pages(options, "means");
+  }
+
+  #pages(options: ReadAggregatesOptions, columns: ReadColumns): AsyncIterable<readonly WindowMeanRecord[]> {
     const plan = planRead(options);
-    const fetchPage = this.pageQuery(plan);
-    const page = (last: WindowAggregateRecord | undefined, windowMs: number) => this.#reading("reading aggregates", () => fetchPage(last, windowMs));
+    const fetchPage = this.pageQuery(plan, columns);
+    const page = (last: WindowMeanRecord | undefined, windowMs: number) => this.#reading("reading aggregates", () => fetchPage(last, windowMs));
     return keysetPages(plan, this.where, () => this.windowSizes(), page, () => this.assertOpen(), options.abortSignal);
   }
 

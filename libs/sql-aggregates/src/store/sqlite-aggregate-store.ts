@@ -1,7 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
-import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { AggregateStoreError, isAggregateStoreError } from "./aggregate-store-error.js";
 import type { AggregatorCheckpoint, StoredDeadLetter } from "./aggregate-store.js";
 import { describeLocation, type SqliteLocation } from "./location.js";
@@ -12,7 +11,12 @@ import {
   toStoredDeadLetter,
   windowSizesOf,
   writeConflict,
+  aggregateRowToRecord,
+  meanRowToRecord,
+  type AggregateRow,
   type DeadLetterRow,
+  type MeanRow,
+  type ReadColumns,
   type PlannedWrite,
   type ReadPlan,
 } from "./records.js";
@@ -25,7 +29,6 @@ export interface OpenSqliteStoreOptions {
 }
 
 type Db = BetterSqlite3.Database;
-type Row = [string, string, number, number, number, number, number, number, number];
 
 const COLUMNS = "device_id, sensor_id, window_start, window_end, count, mean, min, max, stddev";
 /** Updates a window only when this write's checkpoint wrote it (or nobody known did): 0 changes is a conflict. */
@@ -49,26 +52,17 @@ ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.
  */
 const MODELS_FILTER = "AND (device_id, sensor_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))";
 
-function selectPage(first: boolean, filtered: boolean): string {
+/** What a read of each kind selects. */
+const READ_COLUMNS: Record<ReadColumns, string> = { all: COLUMNS, means: "device_id, sensor_id, window_end, mean" };
+
+function selectPage(first: boolean, filtered: boolean, columns: ReadColumns): string {
   // The first page starts at a bound; later ones after the last key read (keyset paging on the primary
   // key; within one window size, (window_end, device_id, sensor_id) is unique).
   const start = first ? "window_end >= ?" : "(window_end, device_id, sensor_id) > (?, ?, ?)";
-  return `SELECT ${COLUMNS} FROM window_aggregates
+  return `SELECT ${READ_COLUMNS[columns]} FROM window_aggregates
 WHERE ${start} AND window_end <= ? AND window_end - window_start = ? ${filtered ? MODELS_FILTER : ""}
 ORDER BY window_end, device_id, sensor_id LIMIT ?`;
 }
-
-const toRecord = (r: Row): WindowAggregateRecord => ({
-  deviceId: r[0],
-  sensorId: r[1],
-  windowStartMs: r[2],
-  windowEndMs: r[3],
-  count: r[4],
-  mean: r[5],
-  min: r[6],
-  max: r[7],
-  stddev: r[8],
-});
 
 /**
  * Window aggregates in a SQLite file (or memory) through better-sqlite3: the embedded default. Statements
@@ -186,16 +180,17 @@ export class SqliteAggregateStore extends SqlAggregateStore {
     return this.#statement("SELECT name, position, state FROM aggregator_checkpoints WHERE name = ?").get(name) as AggregatorCheckpoint | undefined;
   }
 
-  protected pageQuery(plan: ReadPlan): FetchPage {
+  protected pageQuery(plan: ReadPlan, columns: ReadColumns): FetchPage {
     const filtered = plan.models !== undefined;
     const models = plan.models ? JSON.stringify(plan.models.map((m) => [m.deviceId, m.sensorId])) : undefined;
     return (last, windowMs) => {
-      const statement = this.#statement(selectPage(last === undefined, filtered)).raw(true);
+      const statement = this.#statement(selectPage(last === undefined, filtered, columns)).raw(true);
       const params: unknown[] = last === undefined ? [plan.fromInclusiveMs] : [last.windowEndMs, last.deviceId, last.sensorId];
       params.push(plan.toInclusiveMs, windowMs);
       if (models !== undefined) params.push(models);
       params.push(plan.pageSize);
-      return (statement.all(...params) as Row[]).map(toRecord);
+      const rows = statement.all(...params);
+      return columns === "all" ? (rows as AggregateRow[]).map(aggregateRowToRecord) : (rows as MeanRow[]).map(meanRowToRecord);
     };
   }
 
