@@ -7,6 +7,7 @@ import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import type { AggregateStore } from "./aggregate-store.js";
 import { LATEST_SCHEMA_VERSION } from "./migrations.js";
 import { openAggregateStore } from "./open-aggregate-store.js";
+import { failureOf } from "@fleetscore/test-support";
 
 const serverUrl = inject("postgresUrl");
 if (!serverUrl) throw new Error('No PostgreSQL URL: vitest.config.ts must have globalSetup: ["src/test-fixtures/postgres-global-setup.ts"]');
@@ -31,15 +32,6 @@ describeAggregateStore("postgres (batchSize 700)", async (name, options) => open
   volume: 10_000,
 });
 
-async function failure(p: Promise<unknown>): Promise<(Error & { code?: string }) | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return e as Error & { code?: string };
-  }
-}
-
 function records(n: number, windowEndMs: number, mean = 1): WindowAggregateRecord[] {
   return Array.from({ length: n }, (_, i) => ({
     deviceId: `dev-${i % 500}`,
@@ -63,7 +55,7 @@ async function countRows(store: AggregateStore): Promise<number> {
 describe("PostgresAggregateStore", () => {
   it("names host:port and database, never the password, when nothing listens (Unavailable)", async () => {
     const port = await freePort();
-    const err = await failure(openAggregateStore(`postgres://fleet:s3cret-pw@127.0.0.1:${port}/agg`));
+    const err = await failureOf(openAggregateStore(`postgres://fleet:s3cret-pw@127.0.0.1:${port}/agg`));
     expect(err?.name).toBe("AggregateStoreError");
     expect(err?.code).toBe("Unavailable");
     expect(err?.message).toContain(`127.0.0.1:${port}`);
@@ -76,7 +68,7 @@ describe("PostgresAggregateStore", () => {
   it("reports a missing database as InvalidLocation", async () => {
     const url = new URL(serverUrl);
     url.pathname = "/no_such_database";
-    const err = await failure(openAggregateStore(url.href));
+    const err = await failureOf(openAggregateStore(url.href));
     expect(err?.code).toBe("InvalidLocation");
     expect(err?.message).toContain("no_such_database");
   });
@@ -89,7 +81,7 @@ describe("PostgresAggregateStore", () => {
     try {
       await client.query(`INSERT INTO fleetscore_schema_migrations (version, name) VALUES (${LATEST_SCHEMA_VERSION + 1}, 'from the future')`);
       for (const migrate of [true, false]) {
-        const err = await failure(openAggregateStore(url, { migrate }));
+        const err = await failureOf(openAggregateStore(url, { migrate }));
         expect(err?.code).toBe("SchemaTooNew");
         expect(err?.message).toContain(`version ${LATEST_SCHEMA_VERSION + 1}`);
       }
@@ -156,7 +148,7 @@ describe("PostgresAggregateStore", () => {
     });
 
     it("refuses a wrong password (AuthenticationFailed) without showing it", async () => {
-      const err = await failure(openAggregateStore(server.urlFor("restarts").replace(encodeURIComponent(password), "wrong-secret")));
+      const err = await failureOf(openAggregateStore(server.urlFor("restarts").replace(encodeURIComponent(password), "wrong-secret")));
       expect(err?.code).toBe("AuthenticationFailed");
       expect(err?.message).not.toContain("wrong-secret");
       expect(store.location).toBe(`postgres://postgres@127.0.0.1:${server.port}/restarts`);
@@ -172,7 +164,7 @@ describe("PostgresAggregateStore", () => {
         }
       })();
       // Handled now: it rejects while we stop the server.
-      const outcome = failure(writing);
+      const outcome = failureOf(writing);
       while (done < 1) await new Promise((resolve) => setTimeout(resolve, 10));
       await new Promise((resolve) => setTimeout(resolve, 50));
       await server.stop({ mode: "fast" });
@@ -183,7 +175,7 @@ describe("PostgresAggregateStore", () => {
       expect(err?.message).toContain('"restarts"');
       expect(err?.message).not.toContain("w/rd-secret");
 
-      const readErr = await failure(store.readCheckpoint("agg"));
+      const readErr = await failureOf(store.readCheckpoint("agg"));
       expect(readErr?.code).toBe("Unavailable");
 
       await server.start();
