@@ -1,26 +1,22 @@
-import { readFile, readdir, rm } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { RunManifest } from "@fleetscore/contracts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { testBlobStores } from "./test-fixtures/test-blob-stores.js";
 import { BlobRunOutput, FolderRunOutput, scoreBatch } from "./index.js";
-import { REFERENCE_DATA, REFERENCE_MODELS, makeTempDir } from "./test-fixtures/paths.js";
+import { REFERENCE_DATA, REFERENCE_MODELS, useTempDir } from "./test-fixtures/paths.js";
 
-let tmp: string;
+const tmp = useTempDir();
 let expected: Map<string, Buffer>;
 
 beforeAll(async () => {
-  tmp = await makeTempDir();
-  await scoreBatch({ runId: "r", data: REFERENCE_DATA, models: REFERENCE_MODELS, engine: "auto", workers: 0, output: await FolderRunOutput.create(join(tmp, "folder"), "r") });
-  const dir = join(tmp, "folder", "r");
+  await scoreBatch({ runId: "r", data: REFERENCE_DATA, models: REFERENCE_MODELS, engine: "auto", workers: 0, output: await FolderRunOutput.create(join(tmp(), "folder"), "r") });
+  const dir = join(tmp(), "folder", "r");
   const names = (await readdir(dir)).filter((n) => n.startsWith("preds_"));
   expected = new Map(await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n))] as const)));
 });
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
 
-const stores = testBlobStores(() => tmp, "runs");
+const stores = testBlobStores(tmp, "runs");
 
 describe.each(stores)("BlobRunOutput on %s", (_, createStore) => {
   it("writes the same prediction bytes as the folder run, the manifest last, nothing partial", async () => {

@@ -2,27 +2,20 @@ import { randomBytes } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { testBlobStores } from "../test-fixtures/test-blob-stores.js";
-import { rm } from "node:fs/promises";
 import { BlobRunOutput } from "../blob-run-output.js";
-import { makeTempDir } from "../test-fixtures/paths.js";
+import { useTempDir } from "../test-fixtures/paths.js";
 import { failureOf } from "@fleetscore/test-support";
 
-let tmp: string;
-beforeAll(async () => {
-  tmp = await makeTempDir();
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
+const tmp = useTempDir();
 
-const stores = testBlobStores(() => tmp, "lease");
+const stores = testBlobStores(tmp, "lease");
 
 describe.each(stores)("blob writer lease on %s", (_, createStore) => {
   it("is taken by one writer; a second is refused naming the holder; after release it can be taken again", async () => {
     const store = await createStore();
-    const first = await BlobRunOutput.create(store, "r", { stagingDir: join(tmp, randomBytes(4).toString("hex")) });
+    const first = await BlobRunOutput.create(store, "r", { stagingDir: join(tmp(), randomBytes(4).toString("hex")) });
     const lease = await first.acquireWriterLease({ index: 1, count: 3 });
     expect(lease.location).toBe(`${store.location.replace(/\/$/, "")}/r/_lease-shard-1-of-3.json`);
     expect(await first.list(), "the lease is no file of the run").toEqual([]);

@@ -1,7 +1,7 @@
 import type { OperationOptions } from "@fleetscore/contracts";
 import type * as Mssql from "mssql";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
-import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
+import { throwIfAborted } from "./aggregate-store-error.js";
 import type { AggregatorCheckpoint, StoredDeadLetter, WindowMeanRecord } from "./aggregate-store.js";
 import { describeLocation, type MssqlLocation } from "./location.js";
 import { logger } from "./log.js";
@@ -27,15 +27,7 @@ import {
   type MssqlParameter,
   type MssqlParameterType,
 } from "./mssql-sql.js";
-import {
-  checkRecord,
-  lastOfEachKey,
-  windowSizesOf,
-  writeConflict,
-  type PlannedWrite,
-  type ReadColumns,
-  type ReadPlan,
-} from "./records.js";
+import { checkBatchSize, checkRecord, lastOfEachKey, windowSizesOf, writeConflict, type PlannedWrite, type ReadColumns, type ReadPlan } from "./records.js";
 import { SqlAggregateStore, type FetchPage } from "./sql-aggregate-store.js";
 
 export interface OpenMssqlStoreOptions extends OperationOptions {
@@ -113,10 +105,7 @@ export class MssqlAggregateStore extends SqlAggregateStore {
    * `InvalidLocation`, `SchemaTooNew`, `SchemaOutdated`, `MigrationFailed`.
    */
   static async open(location: MssqlLocation, options: OpenMssqlStoreOptions): Promise<MssqlAggregateStore> {
-    const requested = options.batchSize ?? MSSQL_MAX_BATCH_SIZE;
-    if (!Number.isSafeInteger(requested) || requested < 1) {
-      throw new AggregateStoreError(`batchSize must be a positive integer, not ${String(requested)}`, "InvalidArgument");
-    }
+    const requested = checkBatchSize(options.batchSize ?? MSSQL_MAX_BATCH_SIZE);
     // Loaded here: SQLite and PostgreSQL users never load mssql (and tedious).
     // mssql is CommonJS: its exports arrive as the namespace's default (and, depending on the loader, as named exports too).
     const imported = (await import("mssql")) as unknown as MssqlModule & { default?: MssqlModule };

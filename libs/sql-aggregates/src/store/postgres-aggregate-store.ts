@@ -1,27 +1,13 @@
 import type { OperationOptions } from "@fleetscore/contracts";
 import type { Pool, PoolClient, QueryConfig } from "pg";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
-import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
+import { throwIfAborted } from "./aggregate-store-error.js";
 import type { AggregatorCheckpoint, StoredDeadLetter } from "./aggregate-store.js";
 import { describeLocation, type PostgresLocation } from "./location.js";
 import { logger } from "./log.js";
 import { mapPostgresError, type SqlErrorContext } from "./map-sql-error.js";
 import { applyMigrations, MIGRATIONS_TABLE, type MigrationSession } from "./migrations.js";
-import {
-  checkRecord,
-  lastOfEachKey,
-  toStoredDeadLetter,
-  windowSizesOf,
-  writeConflict,
-  aggregateRowToRecord,
-  meanRowToRecord,
-  type AggregateRow,
-  type DeadLetterRow,
-  type MeanRow,
-  type ReadColumns,
-  type PlannedWrite,
-  type ReadPlan,
-} from "./records.js";
+import { checkBatchSize, checkRecord, lastOfEachKey, toStoredDeadLetter, windowSizesOf, writeConflict, aggregateRowToRecord, meanRowToRecord, type AggregateRow, type DeadLetterRow, type MeanRow, type ReadColumns, type PlannedWrite, type ReadPlan } from "./records.js";
 import { SqlAggregateStore, type FetchPage } from "./sql-aggregate-store.js";
 
 export interface OpenPostgresStoreOptions extends OperationOptions {
@@ -188,10 +174,7 @@ export class PostgresAggregateStore extends SqlAggregateStore {
    * `InvalidLocation` (no such database), `SchemaTooNew`, `SchemaOutdated`, `MigrationFailed`.
    */
   static async open(location: PostgresLocation, options: OpenPostgresStoreOptions): Promise<PostgresAggregateStore> {
-    const batchSize = options.batchSize ?? DEFAULT_POSTGRES_BATCH_SIZE;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
-      throw new AggregateStoreError(`batchSize must be a positive integer, not ${String(batchSize)}`, "InvalidArgument");
-    }
+    const batchSize = checkBatchSize(options.batchSize ?? DEFAULT_POSTGRES_BATCH_SIZE);
     // Loaded here: SQLite and SQL Server users never load pg.
     const { default: pg } = await import("pg");
     const where = describeLocation(location);

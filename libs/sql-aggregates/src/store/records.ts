@@ -154,6 +154,15 @@ export type DeadLetterRow = [string, string, string, string, number];
 
 export const toStoredDeadLetter = ([checkpointName, sourceKey, reason, body, receivedAtMs]: DeadLetterRow): StoredDeadLetter => ({ checkpointName, sourceKey, reason, body, receivedAtMs });
 
+/**
+ * The `batchSize` option of a store that writes in batches (PostgreSQL, SQL Server).
+ * @throws AggregateStoreError `InvalidArgument` when it is not a positive integer.
+ */
+export function checkBatchSize(batchSize: number): number {
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new AggregateStoreError(`batchSize must be a positive integer, not ${String(batchSize)}`, "InvalidArgument");
+  return batchSize;
+}
+
 /** @throws AggregateStoreError `InvalidArgument` for dead-letter read options that are not usable. */
 export function planReadDeadLetters(options: ReadDeadLettersOptions): { checkpointName: string | undefined; limit: number } {
   const limit = options.limit ?? 1000;

@@ -6,20 +6,7 @@ import type { AggregatorCheckpoint, StoredDeadLetter } from "./aggregate-store.j
 import { describeLocation, type SqliteLocation } from "./location.js";
 import { mapSqliteError, type SqlErrorContext } from "./map-sql-error.js";
 import { applyMigrationsSync, MIGRATIONS_TABLE, type SyncMigrationSession } from "./migrations.js";
-import {
-  checkRecord,
-  toStoredDeadLetter,
-  windowSizesOf,
-  writeConflict,
-  aggregateRowToRecord,
-  meanRowToRecord,
-  type AggregateRow,
-  type DeadLetterRow,
-  type MeanRow,
-  type ReadColumns,
-  type PlannedWrite,
-  type ReadPlan,
-} from "./records.js";
+import { checkRecord, toStoredDeadLetter, windowSizesOf, writeConflict, aggregateRowToRecord, meanRowToRecord, type AggregateRow, type DeadLetterRow, type MeanRow, type ReadColumns, type PlannedWrite, type ReadPlan } from "./records.js";
 import { SqlAggregateStore, type FetchPage } from "./sql-aggregate-store.js";
 
 export interface OpenSqliteStoreOptions {
