@@ -46,6 +46,27 @@ function records(n: number, windowEndMs: number, mean = 1): WindowAggregateRecor
   }));
 }
 
+/** Runs `body` with a plain node-postgres client on `url` (to look at or change the database behind the store). */
+async function withClient(url: string, body: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await body(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs `body` with a store opened on `url`, closing it after. */
+async function withStore(url: string, body: (store: AggregateStore) => Promise<void>): Promise<void> {
+  const store = await openAggregateStore(url);
+  try {
+    await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
 async function countRows(store: AggregateStore): Promise<number> {
   let n = 0;
   for await (const page of store.read({ fromMs: Number.NEGATIVE_INFINITY, toMs: Number.POSITIVE_INFINITY })) n += page.length;
@@ -76,9 +97,7 @@ describe("PostgresAggregateStore", () => {
   it("refuses a database migrated by a newer version (SchemaTooNew) and leaves it alone", async () => {
     const url = await createPostgresDatabase(serverUrl, "schema_too_new");
     await (await openAggregateStore(url)).close();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
+    await withClient(url, async (client) => {
       await client.query(`INSERT INTO fleetscore_schema_migrations (version, name) VALUES (${LATEST_SCHEMA_VERSION + 1}, 'from the future')`);
       for (const migrate of [true, false]) {
         const err = await failureOf(openAggregateStore(url, { migrate }));
@@ -86,52 +105,36 @@ describe("PostgresAggregateStore", () => {
         expect(err?.message).toContain(`version ${LATEST_SCHEMA_VERSION + 1}`);
       }
       expect((await client.query("SELECT max(version) AS v FROM fleetscore_schema_migrations")).rows[0].v).toBe(LATEST_SCHEMA_VERSION + 1);
-    } finally {
-      await client.end();
-    }
+    });
   });
 
   it("opens an up-to-date database as a user who may only read and write rows (no DDL, no lock)", async () => {
     const url = await createPostgresDatabase(serverUrl, "dml_only");
     await (await openAggregateStore(url)).close();
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    try {
+    await withClient(url, async (admin) => {
       await admin.query("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'aggregator') THEN CREATE ROLE aggregator LOGIN; END IF; END $$");
       await admin.query("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
       await admin.query("GRANT SELECT, INSERT, UPDATE ON window_aggregates, aggregator_checkpoints, window_sizes TO aggregator");
       await admin.query("GRANT SELECT ON fleetscore_schema_migrations TO aggregator");
-    } finally {
-      await admin.end();
-    }
+    });
     const asAggregator = new URL(url);
     asAggregator.username = "aggregator";
-    const store = await openAggregateStore(asAggregator.href);
-    try {
+    await withStore(asAggregator.href, async (store) => {
       expect(await store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
       await store.write(records(3, Date.UTC(2024, 0, 1)), { checkpoint: { name: "a", position: "1", state: "" } });
       expect(await countRows(store)).toBe(3);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it("stores times as timestamptz and floats as double precision, readable by SQL", async () => {
     const url = await createPostgresDatabase(serverUrl, "column_types");
-    const store = await openAggregateStore(url);
-    try {
+    await withStore(url, async (store) => {
       await store.write([{ deviceId: "d", sensorId: "s", windowStartMs: Date.UTC(2024, 1, 3, 4, 5, 1, 7), windowEndMs: Date.UTC(2024, 1, 3, 4, 5, 6, 7), count: 2, mean: 0.1, min: -0, max: 1e300, stddev: 5e-324 }]);
-    } finally {
-      await store.close();
-    }
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
+    });
+    await withClient(url, async (client) => {
       const { rows } = await client.query("SELECT window_end::text AS we, pg_typeof(window_end)::text AS t, pg_typeof(mean)::text AS f, min::text AS min FROM window_aggregates");
       expect(rows).toEqual([{ we: "2024-02-03 04:05:06.007+00", t: "timestamp with time zone", f: "double precision", min: "-0" }]);
-    } finally {
-      await client.end();
-    }
+    });
   });
 
   describe("on a server that stops and starts again", () => {
