@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { readFile, readdir, rm } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { openBlobStore } from "@fleetscore/storage/azure";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { REFERENCE_DATA, REFERENCE_MODELS, assertBuilt, makeTempDir, runScorer } from "./test-fixtures/run-scorer.js";
+import { describe, expect, inject, it } from "vitest";
+import { REFERENCE_DATA, REFERENCE_MODELS, runScorer } from "./test-fixtures/run-scorer.js";
+import { useScorerTempDir } from "./test-fixtures/scorer-suite.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,17 +14,9 @@ declare module "vitest" {
   }
 }
 
-let tmp: string;
+const tmp = useScorerTempDir();
 const env = (): Record<string, string> => ({ AZURE_STORAGE_CONNECTION_STRING: inject("azuriteConnectionString") });
 const container = (): string => `${inject("azuriteAccountUrl")}/c${randomBytes(6).toString("hex")}`;
-
-beforeAll(async () => {
-  assertBuilt();
-  tmp = await makeTempDir();
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
 
 describe("score with Blob locations (Azurite)", () => {
   it("scores Blob to Blob: models pushed to a container, data from a blob, predictions as blobs, same bytes as the folder run", async () => {
@@ -39,14 +32,14 @@ describe("score with Blob locations (Azurite)", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("15 models scored");
 
-    const local = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", join(tmp, "folder"), "--run-id", "b"]);
+    const local = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", join(tmp(), "folder"), "--run-id", "b"]);
     expect(local.code).toBe(0);
     const outStore = await openBlobStore(out, { env: env() });
-    const names = (await readdir(join(tmp, "folder", "b"))).filter((n) => n.startsWith("preds_"));
+    const names = (await readdir(join(tmp(), "folder", "b"))).filter((n) => n.startsWith("preds_"));
     expect(names).toHaveLength(15);
     for (const n of names) {
       const blob = Buffer.from(await outStore.get(`b/${n}`));
-      expect(blob.equals(await readFile(join(tmp, "folder", "b", n))), n).toBe(true);
+      expect(blob.equals(await readFile(join(tmp(), "folder", "b", n))), n).toBe(true);
     }
     const manifest = JSON.parse(Buffer.from(await outStore.get("b/_manifest.json")).toString("utf8"));
     expect(manifest.input.data).toBe(`${dataContainer}/input/sensor_data.csv.gz`);
@@ -74,7 +67,7 @@ describe("score with Blob locations (Azurite)", () => {
 
   it("names the blob when the data blob does not exist (exit 2)", async () => {
     const missing = `${container()}/nope.csv`;
-    const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", missing, "--out", join(tmp, "o")], env());
+    const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", missing, "--out", join(tmp(), "o")], env());
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--data: cannot read ${missing}`);
   });

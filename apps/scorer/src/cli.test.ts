@@ -1,30 +1,16 @@
-import { readFile, readdir, rm } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { PREDICTION_CSV_HEADER } from "@fleetscore/contracts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  REFERENCE_DATA,
-  REFERENCE_MODELS,
-  assertBuilt,
-  makeTempDir,
-  runScorer,
-} from "./test-fixtures/run-scorer.js";
+import { describe, expect, it } from "vitest";
+import { REFERENCE_DATA, REFERENCE_MODELS, runScorer } from "./test-fixtures/run-scorer.js";
+import { useScorerTempDir } from "./test-fixtures/scorer-suite.js";
 import { inputRowsOf, readManifest } from "./test-fixtures/reference-rows.js";
 
-let tmp: string;
-
-beforeAll(async () => {
-  assertBuilt();
-  tmp = await makeTempDir();
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-  await rm(`${tmp}-empty-store`, { recursive: true, force: true });
-});
+const tmp = useScorerTempDir("empty-store");
 
 describe("scorer score (built CLI, end to end)", () => {
   it("scores the 15 reference models: one file per model, input order, verbatim TS and Val, libsvm labels", async () => {
-    const out = join(tmp, "out-auto");
+    const out = join(tmp(), "out-auto");
     const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", out]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -66,7 +52,7 @@ describe("scorer score (built CLI, end to end)", () => {
   it("gives the same labels with the onnx engine, except where |score| is within float32 noise", async () => {
     const runs: Record<string, string> = {};
     for (const engine of ["ts", "onnx"]) {
-      const out = join(tmp, `out-${engine}`);
+      const out = join(tmp(), `out-${engine}`);
       const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", out, "--run-id", "r1", "--engine", engine]);
       expect(r.code, r.stderr).toBe(0);
       const manifest = await readManifest(join(out, "r1"));

@@ -1,35 +1,28 @@
 import { readFile, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REFERENCE_DATA, REFERENCE_MODELS, assertBuilt, makeTempDir, runScorer } from "./test-fixtures/run-scorer.js";
+import { describe, expect, it } from "vitest";
+import { REFERENCE_DATA, REFERENCE_MODELS, makeTempDir, runScorer } from "./test-fixtures/run-scorer.js";
+import { useScorerTempDir } from "./test-fixtures/scorer-suite.js";
 
-let tmp: string;
-
-beforeAll(async () => {
-  assertBuilt();
-  tmp = await makeTempDir();
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
+const tmp = useScorerTempDir();
 
 describe("scorer models push / list (built CLI)", () => {
   it("scores from a versioned store: the current version, pinned for the run and recorded, through the cache", async () => {
-    const store = join(tmp, "store-for-score");
+    const store = join(tmp(), "store-for-score");
     const pushed = await runScorer(["models", "push", "--from", REFERENCE_MODELS, "--to", store]);
     const version = /pushed version (\S+):/.exec(pushed.stdout)?.[1];
     expect(version).toBeDefined();
-    const cache = join(tmp, "model-cache");
-    const fromStore = await runScorer(["score", "--models", store, "--data", REFERENCE_DATA, "--out", join(tmp, "out-store"), "--run-id", "r"], { FLEETSCORE_MODEL_CACHE_DIR: cache });
+    const cache = join(tmp(), "model-cache");
+    const fromStore = await runScorer(["score", "--models", store, "--data", REFERENCE_DATA, "--out", join(tmp(), "out-store"), "--run-id", "r"], { FLEETSCORE_MODEL_CACHE_DIR: cache });
     expect(fromStore.code, fromStore.stderr).toBe(0);
-    const fromFolder = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", join(tmp, "out-folder"), "--run-id", "r"]);
+    const fromFolder = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", join(tmp(), "out-folder"), "--run-id", "r"]);
     expect(fromFolder.code).toBe(0);
-    const manifest = JSON.parse(await readFile(join(tmp, "out-store", "r", "_manifest.json"), "utf8"));
+    const manifest = JSON.parse(await readFile(join(tmp(), "out-store", "r", "_manifest.json"), "utf8"));
     expect(manifest.input.models).toBe(`${store}@${version}`);
-    const names = (await readdir(join(tmp, "out-folder", "r"))).filter((n) => n.startsWith("preds_"));
+    const names = (await readdir(join(tmp(), "out-folder", "r"))).filter((n) => n.startsWith("preds_"));
     expect(names).toHaveLength(15);
     for (const n of names) {
-      const [a, b] = await Promise.all([readFile(join(tmp, "out-store", "r", n)), readFile(join(tmp, "out-folder", "r", n))]);
+      const [a, b] = await Promise.all([readFile(join(tmp(), "out-store", "r", n)), readFile(join(tmp(), "out-folder", "r", n))]);
       expect(a.equals(b), n).toBe(true);
     }
     // The download cache holds the version's files, keyed by sha256.
@@ -37,7 +30,7 @@ describe("scorer models push / list (built CLI)", () => {
   });
 
   it("pushes the reference models as versions, lists them with the current one marked", async () => {
-    const store = join(tmp, "store");
+    const store = join(tmp(), "store");
     const first = await runScorer(["models", "push", "--from", REFERENCE_MODELS, "--to", store]);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
@@ -64,13 +57,13 @@ describe("scorer models push / list (built CLI)", () => {
     expect(missing.stderr).toContain("--to");
 
     const empty = await makeTempDir();
-    const noModels = await runScorer(["models", "push", "--from", empty, "--to", join(tmp, "other")]);
+    const noModels = await runScorer(["models", "push", "--from", empty, "--to", join(tmp(), "other")]);
     await rm(empty, { recursive: true, force: true });
     expect(noModels.code).toBe(2);
     expect(noModels.stderr).toContain("--from");
     expect(noModels.stderr).toContain("holds no models");
 
-    const store = join(tmp, "pinned");
+    const store = join(tmp(), "pinned");
     expect((await runScorer(["models", "push", "--from", REFERENCE_MODELS, "--to", store, "--version", "v1"])).code).toBe(0);
     const twice = await runScorer(["models", "push", "--from", REFERENCE_MODELS, "--to", store, "--version", "v1"]);
     expect(twice.code).toBe(2);

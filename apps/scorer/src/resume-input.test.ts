@@ -1,18 +1,14 @@
-import { readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REFERENCE_DATA, REFERENCE_MODELS, assertBuilt, makeTempDir, runScorer } from "./test-fixtures/run-scorer.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { REFERENCE_DATA, REFERENCE_MODELS, runScorer } from "./test-fixtures/run-scorer.js";
+import { readPredictionFiles, scoreCleanRun, useScorerTempDir } from "./test-fixtures/scorer-suite.js";
 
-let tmp: string;
+const tmp = useScorerTempDir();
 let out: string;
 let firstFiles: Map<string, Buffer>;
 
 const score = (data: string, ...more: string[]) => runScorer(["score", "--models", REFERENCE_MODELS, "--data", data, "--out", out, "--run-id", "r", ...more]);
-
-async function predictionFiles(dir: string): Promise<Map<string, Buffer>> {
-  const names = (await readdir(dir)).filter((n) => n.startsWith("preds_")).sort();
-  return new Map(await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n))] as const)));
-}
 
 /** As a kill -9 leaves a run: no manifest, some prediction files not written yet. */
 async function interrupt(): Promise<void> {
@@ -22,16 +18,8 @@ async function interrupt(): Promise<void> {
 }
 
 beforeAll(async () => {
-  assertBuilt();
-  tmp = await makeTempDir();
-  out = join(tmp, "out");
-  const first = await score(REFERENCE_DATA);
-  expect(first.code, first.stderr).toBe(0);
-  firstFiles = await predictionFiles(join(out, "r"));
-  expect(firstFiles.size).toBe(15);
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
+  out = join(tmp(), "out");
+  ({ files: firstFiles } = await scoreCleanRun(REFERENCE_DATA, out));
 });
 
 describe("score --resume checks the run's input", () => {
@@ -43,7 +31,7 @@ describe("score --resume checks the run's input", () => {
   });
 
   it("refuses half the data (exit 2, naming the input's size), before touching any file", async () => {
-    const half = join(tmp, "half.csv");
+    const half = join(tmp(), "half.csv");
     const lines = (await readFile(REFERENCE_DATA, "latin1")).split("\n");
     await writeFile(half, lines.slice(0, Math.floor(lines.length / 2)).join("\n") + "\n", "latin1");
     await interrupt();
@@ -53,7 +41,7 @@ describe("score --resume checks the run's input", () => {
     expect(r.stderr).toMatch(/input size was \d+, now \d+/);
     expect(r.stderr).toMatch(/input location was/);
     // Nothing was scored from the other data.
-    expect((await predictionFiles(join(out, "r"))).size).toBe(10);
+    expect((await readPredictionFiles(join(out, "r"))).size).toBe(10);
   });
 
   it("refuses data of the same size and location but other content (exit 2, naming the content hash)", async () => {
@@ -64,7 +52,7 @@ describe("score --resume checks the run's input", () => {
     const line = text.slice(lineStart, lineEnd);
     const lastDigit = line.search(/\d(?=\D*$)/);
     const changed = line.slice(0, lastDigit) + (line[lastDigit] === "1" ? "2" : "1") + line.slice(lastDigit + 1);
-    const edited = join(tmp, "edited.csv");
+    const edited = join(tmp(), "edited.csv");
     await writeFile(edited, text.slice(0, lineStart) + changed + text.slice(lineEnd), "latin1");
     // The run records where its data was; point the record at the edited copy's path so only content differs.
     const statePath = join(out, "r", "_input.json");
@@ -75,7 +63,7 @@ describe("score --resume checks the run's input", () => {
     expect(r.stderr).toMatch(/--resume: .*input content \(sha256\) was "[0-9a-f]{64}", now "[0-9a-f]{64}"/);
     expect(r.stderr).not.toMatch(/input size|input location/);
     // No prediction file of the edited data was committed.
-    expect((await predictionFiles(join(out, "r"))).size).toBe(10);
+    expect((await readPredictionFiles(join(out, "r"))).size).toBe(10);
     await writeFile(statePath, JSON.stringify(state));
   });
 
@@ -89,7 +77,7 @@ describe("score --resume checks the run's input", () => {
     const r = await score(REFERENCE_DATA, "--resume");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("(10 kept from before)");
-    const files = await predictionFiles(join(out, "r"));
+    const files = await readPredictionFiles(join(out, "r"));
     expect([...files.keys()]).toEqual([...firstFiles.keys()]);
     for (const [name, bytes] of files) expect(bytes.equals(firstFiles.get(name)!), name).toBe(true);
   });

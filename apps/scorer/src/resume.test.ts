@@ -1,10 +1,11 @@
-import { readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { RunManifest } from "@fleetscore/contracts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REFERENCE_DATA, REFERENCE_MODELS, assertBuilt, makeTempDir, runScorer } from "./test-fixtures/run-scorer.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { REFERENCE_DATA, REFERENCE_MODELS, runScorer } from "./test-fixtures/run-scorer.js";
+import { readPredictionFiles, scoreCleanRun, useScorerTempDir } from "./test-fixtures/scorer-suite.js";
 
-let tmp: string;
+const tmp = useScorerTempDir();
 let data: string;
 let clean: Map<string, Buffer>;
 let cleanMs: number;
@@ -19,11 +20,6 @@ async function makeLongerData(path: string): Promise<void> {
   await writeFile(path, out.join("\n") + "\n");
 }
 
-async function runFiles(dir: string): Promise<Map<string, Buffer>> {
-  const names = (await readdir(dir)).filter((n) => n.startsWith("preds_")).sort();
-  return new Map(await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n))] as const)));
-}
-
 /** Names whose bytes differ or that only one side has (deep-equality on MB-sized buffers is slow). */
 function differences(a: Map<string, Buffer>, b: Map<string, Buffer>): string[] {
   const names = new Set([...a.keys(), ...b.keys()]);
@@ -31,32 +27,22 @@ function differences(a: Map<string, Buffer>, b: Map<string, Buffer>): string[] {
 }
 
 beforeAll(async () => {
-  assertBuilt();
-  tmp = await makeTempDir();
-  data = join(tmp, "longer.csv");
+  data = join(tmp(), "longer.csv");
   await makeLongerData(data);
-  const started = performance.now();
-  const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", data, "--out", join(tmp, "clean"), "--run-id", "r"]);
-  cleanMs = performance.now() - started;
-  expect(r.code, r.stderr).toBe(0);
-  clean = await runFiles(join(tmp, "clean", "r"));
-  expect(clean.size).toBe(15);
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
+  ({ files: clean, elapsedMs: cleanMs } = await scoreCleanRun(data, join(tmp(), "clean")));
 });
 
 describe("interrupted runs", () => {
   // Kill points spread over the run: while reading, while scoring, while committing files.
   for (const share of [0.15, 0.5, 0.85, 0.97]) {
     it(`killed with SIGKILL at ${share * 100}% of a run, then resumed, ends with exactly the files of a clean run`, async () => {
-      const out = join(tmp, `kill-${share}`);
+      const out = join(tmp(), `kill-${share}`);
       const args = ["score", "--models", REFERENCE_MODELS, "--data", data, "--out", out, "--run-id", "r"];
       const killed = await runScorer(args, {}, { kill: { signal: "SIGKILL", afterMs: Math.round(cleanMs * share) } });
       expect(killed.signal === "SIGKILL" || killed.code === 0).toBe(true);
       const resumed = await runScorer([...args, "--resume"]);
       expect(resumed.code, resumed.stderr).toBe(0);
-      expect(differences(await runFiles(join(out, "r")), clean)).toEqual([]);
+      expect(differences(await readPredictionFiles(join(out, "r")), clean)).toEqual([]);
       const names = await readdir(join(out, "r"));
       expect(names.filter((n) => n.endsWith(".partial") || n.endsWith(".tmp"))).toEqual([]);
       const manifest = RunManifest.parse(JSON.parse(await readFile(join(out, "r", "_manifest.json"), "utf8")));
@@ -65,7 +51,7 @@ describe("interrupted runs", () => {
   }
 
   it("stops cleanly on SIGTERM: non-zero exit, no partial files, no manifest", async () => {
-    const out = join(tmp, "term");
+    const out = join(tmp(), "term");
     const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", data, "--out", out, "--run-id", "t", "--workers", "1"], {}, { kill: { signal: "SIGTERM", afterMs: Math.round(cleanMs * 0.3) } });
     expect(r.code).toBe(130);
     expect(r.stderr).toContain("interrupted");

@@ -1,19 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { readFile, readdir, rm } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { openBlobStore } from "@fleetscore/storage/azure";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { REFERENCE_DATA, REFERENCE_MODELS, assertBuilt, makeTempDir, runScorer, type ScorerResult } from "./test-fixtures/run-scorer.js";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { REFERENCE_DATA, REFERENCE_MODELS, runScorer, type ScorerResult } from "./test-fixtures/run-scorer.js";
+import { readPredictionFiles, scoreCleanRun, useScorerTempDir } from "./test-fixtures/scorer-suite.js";
 
-let tmp: string;
+const tmp = useScorerTempDir();
 let clean: Map<string, Buffer>;
 const blobEnv = (): Record<string, string> => ({ AZURE_STORAGE_CONNECTION_STRING: inject("azuriteConnectionString") });
-
-async function predictionFiles(dir: string): Promise<Map<string, Buffer>> {
-  const names = (await readdir(dir)).filter((n) => n.startsWith("preds_")).sort();
-  return new Map(await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n))] as const)));
-}
 
 async function blobPredictionFiles(container: string, runId: string): Promise<Map<string, Buffer>> {
   const store = await openBlobStore(container, { env: blobEnv() });
@@ -46,15 +42,7 @@ async function whileFirstHoldsTheLease(args: readonly string[], env: Record<stri
 }
 
 beforeAll(async () => {
-  assertBuilt();
-  tmp = await makeTempDir();
-  const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", join(tmp, "clean"), "--run-id", "r"]);
-  expect(r.code, r.stderr).toBe(0);
-  clean = await predictionFiles(join(tmp, "clean", "r"));
-  expect(clean.size).toBe(15);
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
+  ({ files: clean } = await scoreCleanRun(REFERENCE_DATA, join(tmp(), "clean")));
 });
 
 describe("one writer per run", () => {
@@ -63,7 +51,7 @@ describe("one writer per run", () => {
 
   for (const shard of [undefined, "1/2"]) {
     it(`a second scorer on the same ${shard ? "shard" : "run"} exits 1 naming the holder${shard ? ", and so does finalize" : ""}; the first's output is a clean run's`, async () => {
-      const out = join(tmp, `two-${shard ? "shard" : "run"}`);
+      const out = join(tmp(), `two-${shard ? "shard" : "run"}`);
       const args = ["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", out, "--run-id", "r", ...(shard ? ["--shard", shard] : [])];
       let second: ScorerResult | undefined;
       const first = await whileFirstHoldsTheLease(args, slowEnv, async (child) => {
@@ -81,14 +69,14 @@ describe("one writer per run", () => {
       expect(second).toBeDefined();
       expect(first.code, first.stderr).toBe(0);
       if (!shard) {
-        expectSameFiles(await predictionFiles(join(out, "r")));
+        expectSameFiles(await readPredictionFiles(join(out, "r")));
         expect((await readdir(join(out, "r"))).filter((n) => n.startsWith("_lease"))).toEqual([]);
       }
     });
   }
 
   it("after a kill -9, --resume takes over the dead scorer's lease at once and completes the run", async () => {
-    const out = join(tmp, "killed");
+    const out = join(tmp(), "killed");
     const args = ["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", out, "--run-id", "r"];
     const killed = await runScorer(args, { FLEETSCORE_LOG_LEVEL: "info" }, {
       onStderr: (text, child) => {
@@ -99,7 +87,7 @@ describe("one writer per run", () => {
     expect((await readdir(join(out, "r"))).filter((n) => n.startsWith("_lease")), "the killed scorer's lease").toEqual(["_lease.0.json"]);
     const resumed = await runScorer([...args, "--resume"]);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expectSameFiles(await predictionFiles(join(out, "r")));
+    expectSameFiles(await readPredictionFiles(join(out, "r")));
     expect((await readdir(join(out, "r"))).filter((n) => n.startsWith("_lease"))).toEqual([]);
   });
 

@@ -1,45 +1,22 @@
-import { randomBytes } from "node:crypto";
-import { readFile, readdir, rm } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { RunManifest } from "@fleetscore/contracts";
-import { FolderBlobStore, type BlobStore } from "@fleetscore/storage";
-import { openBlobStore } from "@fleetscore/storage/azure";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { testBlobStores } from "./test-fixtures/test-blob-stores.js";
 import { BlobRunOutput, FolderRunOutput, scoreBatch } from "./index.js";
-import { REFERENCE_DATA, REFERENCE_MODELS, makeTempDir } from "./test-fixtures/paths.js";
+import { REFERENCE_DATA, REFERENCE_MODELS, useTempDir } from "./test-fixtures/paths.js";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    azuriteAccountUrl: string;
-    azuriteConnectionString: string;
-  }
-}
-
-let tmp: string;
+const tmp = useTempDir();
 let expected: Map<string, Buffer>;
 
 beforeAll(async () => {
-  tmp = await makeTempDir();
-  await scoreBatch({ runId: "r", data: REFERENCE_DATA, models: REFERENCE_MODELS, engine: "auto", workers: 0, output: await FolderRunOutput.create(join(tmp, "folder"), "r") });
-  const dir = join(tmp, "folder", "r");
+  await scoreBatch({ runId: "r", data: REFERENCE_DATA, models: REFERENCE_MODELS, engine: "auto", workers: 0, output: await FolderRunOutput.create(join(tmp(), "folder"), "r") });
+  const dir = join(tmp(), "folder", "r");
   const names = (await readdir(dir)).filter((n) => n.startsWith("preds_"));
   expected = new Map(await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n))] as const)));
 });
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
 
-const stores: Array<[string, () => Promise<BlobStore>]> = [
-  ["folder BlobStore", () => FolderBlobStore.create(join(tmp, `blobs-${randomBytes(4).toString("hex")}`), { createIfNotExists: true })],
-  [
-    "Azurite",
-    () =>
-      openBlobStore(`${inject("azuriteAccountUrl")}/runs-${randomBytes(6).toString("hex")}`, {
-        env: { AZURE_STORAGE_CONNECTION_STRING: inject("azuriteConnectionString") },
-        createIfNotExists: true,
-      }),
-  ],
-];
+const stores = testBlobStores(tmp, "runs");
 
 describe.each(stores)("BlobRunOutput on %s", (_, createStore) => {
   it("writes the same prediction bytes as the folder run, the manifest last, nothing partial", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FleetscoreError, abortError, isAbortError, isFleetscoreError, mapWithConcurrency, parseModelId, throwIfAborted, withRetries } from "./index.js";
+import { FleetscoreError, abortError, errorGuard, isAbortError, isFleetscoreError, mapWithConcurrency, parseModelId, throwIfAborted, withRetries } from "./index.js";
 
 class DemoError extends FleetscoreError<"Broken" | "Missing"> {}
 
@@ -17,6 +17,17 @@ describe("FleetscoreError", () => {
   it("is not fooled by a look-alike carrying the same name and code", () => {
     expect(isFleetscoreError(Object.assign(new Error("x"), { name: "DemoError", code: "Broken" }))).toBe(false);
     expect(isFleetscoreError(undefined)).toBe(false);
+  });
+});
+
+describe("errorGuard", () => {
+  class OtherError extends FleetscoreError<"Broken"> {}
+  const isDemoError = errorGuard(DemoError);
+
+  it("recognises its own class only, not another FleetscoreError with the same code", () => {
+    expect(isDemoError(new DemoError("x", "Broken"))).toBe(true);
+    expect(isDemoError(new OtherError("x", "Broken"))).toBe(false);
+    expect(isDemoError(new Error("x"))).toBe(false);
   });
 });
 

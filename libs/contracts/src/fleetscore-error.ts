@@ -29,3 +29,11 @@ export function isFleetscoreError<Code extends string>(e: unknown, ...codes: rea
   if (typeof e !== "object" || e === null || !(FLEETSCORE_ERROR in e)) return false;
   return codes.length === 0 || codes.includes((e as unknown as FleetscoreError).code as Code);
 }
+
+/**
+ * The type guard of one error class, so each lib states its guard in one line instead of repeating it.
+ * @example export const isModelStoreError = errorGuard(ModelStoreError);
+ */
+export function errorGuard<E extends FleetscoreError>(errorClass: abstract new (...args: never[]) => E): (e: unknown) => e is E {
+  return (e: unknown): e is E => e instanceof errorClass;
+}

@@ -18,7 +18,7 @@ export {
 export type { OperationOptions } from "./operation-options.js";
 export type { ModelArtifact } from "./model-artifact.js";
 export { READING_CSV_COLUMNS, ReadingCsvRecord, parseReadingTimestamp } from "./reading-csv.js";
-export { FleetscoreError, isFleetscoreError } from "./fleetscore-error.js";
+export { FleetscoreError, isFleetscoreError, errorGuard } from "./fleetscore-error.js";
 export { isAbortError, abortError, throwIfAborted } from "./abort.js";
 export { withRetries, isTransientIoError } from "./retry.js";
 export type { RetryOptions } from "./retry.js";

@@ -1,3 +1,5 @@
+import { FleetscoreError, errorGuard } from "@fleetscore/contracts";
+
 /**
  * - `RunNotFound`: no file of the run under the output location (or no run at all for `listRuns`).
  * - `InvalidLocation`: the output, logs or labels location cannot be opened.
@@ -7,15 +9,6 @@
  */
 export type LogMonitorErrorCode = "RunNotFound" | "InvalidLocation" | "InvalidRun" | "InvalidLabels" | "ExportFailed";
 
-export class LogMonitorError extends Error {
-  override name = "LogMonitorError";
-  constructor(
-    message: string,
-    readonly code: LogMonitorErrorCode,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
+export class LogMonitorError extends FleetscoreError<LogMonitorErrorCode> {}
 
-export const isLogMonitorError = (e: unknown): e is LogMonitorError => e instanceof Error && e.name === "LogMonitorError";
+export const isLogMonitorError = errorGuard(LogMonitorError);

@@ -1,15 +1,8 @@
+import { FleetscoreError, errorGuard } from "@fleetscore/contracts";
+
 export type SchedulingErrorCode = "InvalidConfig" | "UnknownPipeline" | "RunNotFound" | "RunStoreUnavailable" | "InvalidArgument";
 
 /** The one error class of @fleetscore/scheduling; `code` says what kind of failure it is. */
-export class SchedulingError extends Error {
-  override name = "SchedulingError";
-  constructor(
-    message: string,
-    readonly code: SchedulingErrorCode,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
+export class SchedulingError extends FleetscoreError<SchedulingErrorCode> {}
 
-export const isSchedulingError = (e: unknown): e is SchedulingError => e instanceof Error && e.name === "SchedulingError";
+export const isSchedulingError = errorGuard(SchedulingError);

@@ -9,6 +9,7 @@ export type {
   ReadDeadLettersOptions,
   StoredDeadLetter,
   SqlDialect,
+  WindowMeanRecord,
   WriteAggregatesOptions,
 } from "./store/aggregate-store.js";
 export { AggregateStoreError, isAggregateStoreError } from "./store/aggregate-store-error.js";

@@ -4,22 +4,7 @@ import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from "node:f
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type {
-  AcquireBlobLeaseOptions,
-  BlobBody,
-  BlobLease,
-  BlobExistsOptions,
-  BlobItem,
-  BlobProperties,
-  BlobStore,
-  BreakBlobLeaseOptions,
-  DeleteBlobOptions,
-  GetBlobOptions,
-  GetBlobPropertiesOptions,
-  ListBlobsOptions,
-  PutBlobOptions,
-  PutBlobResult,
-} from "./blob-store.js";
+import type { AcquireBlobLeaseOptions, BlobBody, BlobLease, BlobExistsOptions, BlobItem, BlobProperties, BlobStore, BreakBlobLeaseOptions, DeleteBlobOptions, GetBlobOptions, GetBlobPropertiesOptions, ListBlobsOptions, PutBlobOptions, PutBlobResult } from "./blob-store.js";
 import { InProcessLeases } from "./in-process-leases.js";
 import { BlobStoreError, isAbortError, throwIfAborted } from "./blob-store-error.js";
 import { validateBlobName, validateBlobPrefix } from "./blob-name.js";

@@ -1,19 +1,5 @@
-export type {
-  BlobStore,
-  BlobItem,
-  BlobProperties,
-  BlobBody,
-  PutBlobResult,
-  GetBlobOptions,
-  GetBlobPropertiesOptions,
-  BlobExistsOptions,
-  DeleteBlobOptions,
-  ListBlobsOptions,
-  PutBlobOptions,
-  AcquireBlobLeaseOptions,
-  BreakBlobLeaseOptions,
-  BlobLease,
-} from "./blob-store.js";
+// Every type of the BlobStore interface (BlobStore, BlobItem, the options bags, BlobLease ...).
+export type * from "./blob-store.js";
 export { BlobStoreError, isBlobStoreError, isAbortError } from "./blob-store-error.js";
 export type { BlobStoreErrorCode } from "./blob-store-error.js";
 export { validateBlobName, validateBlobPrefix, MAX_BLOB_NAME_LENGTH } from "./blob-name.js";

@@ -1,3 +1,5 @@
 export { requireTestFramework } from "./test-framework.js";
 export type { TestFramework } from "./test-framework.js";
 export { seededRandom } from "./seeded-random.js";
+export { failureOf } from "./failure-of.js";
+export type { Failure } from "./failure-of.js";

@@ -1,4 +1,4 @@
-import { FleetscoreError } from "@fleetscore/contracts";
+import { FleetscoreError, errorGuard } from "@fleetscore/contracts";
 
 export type AggregationErrorCode =
   /** The source cannot be read as given (missing file, gzip with --follow, position that does not fit it). */
@@ -8,4 +8,4 @@ export type AggregationErrorCode =
 
 export class AggregationError extends FleetscoreError<AggregationErrorCode> {}
 
-export const isAggregationError = (e: unknown): e is AggregationError => e instanceof AggregationError;
+export const isAggregationError = errorGuard(AggregationError);

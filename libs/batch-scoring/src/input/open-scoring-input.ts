@@ -120,7 +120,7 @@ async function openWindows(url: string, options: OpenScoringInputOptions): Promi
     fromMs,
     toMs: toMsValue,
     readWindows: (models, readOptions = {}) =>
-      opened.read({
+      opened.readMeans({
         fromMs,
         toMs: toMsValue,
         ...(windowMs !== undefined && { windowMs }),

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FolderRunOutput } from "../folder-run-output.js";
 import { makeTempDir } from "../test-fixtures/paths.js";
 import type { LeaseHolder } from "./lease-holder.js";
+import { failureOf } from "@fleetscore/test-support";
 
 let tmp: string;
 let n = 0;
@@ -20,15 +21,6 @@ const newOutput = (staleAfterMs?: number): Promise<FolderRunOutput> =>
   FolderRunOutput.create(join(tmp, `out-${n++}`), "r", staleAfterMs === undefined ? {} : { leaseStaleAfterMs: staleAfterMs });
 const sameRun = (o: FolderRunOutput, staleAfterMs?: number): Promise<FolderRunOutput> =>
   FolderRunOutput.create(join(o.location, ".."), "r", staleAfterMs === undefined ? {} : { leaseStaleAfterMs: staleAfterMs });
-
-async function failure(p: Promise<unknown>): Promise<(Error & { code?: string }) | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return e as Error & { code?: string };
-  }
-}
 
 /** Waits for `check` to hold, polling; fails after a generous deadline with what was last seen. */
 async function until<T>(what: string, probe: () => Promise<T>, check: (v: T) => boolean): Promise<T> {
@@ -53,12 +45,12 @@ describe("folder writer lease", () => {
     expect(JSON.parse(await readFile(join(first.location, "_lease.0.json"), "utf8"))).toMatchObject({ host: hostname(), pid: process.pid });
     expect(await first.list(), "the lease is no file of the run").toEqual([]);
 
-    const refused = await failure((await sameRun(first)).acquireWriterLease(undefined));
+    const refused = await failureOf((await sameRun(first)).acquireWriterLease(undefined));
     expect(refused?.code).toBe("RunLeased");
     expect(refused?.message).toContain(`run r is being written by another scorer (pid ${process.pid} on host ${hostname()} since ${lease.holder.since})`);
     expect(refused?.message).toContain(join(first.location, "_lease.0.json"));
 
-    expect((await failure((await sameRun(first)).assertNoWriter()))?.code, "finalize meets the writer").toBe("RunLeased");
+    expect((await failureOf((await sameRun(first)).assertNoWriter()))?.code, "finalize meets the writer").toBe("RunLeased");
     await lease.release();
     await (await sameRun(first)).assertNoWriter();
     const again = await (await sameRun(first)).acquireWriterLease(undefined);
@@ -70,7 +62,7 @@ describe("folder writer lease", () => {
     const a = await o.acquireWriterLease({ index: 0, count: 2 });
     const b = await (await sameRun(o)).acquireWriterLease({ index: 1, count: 2 });
     expect((await readdir(o.location)).sort()).toEqual(["_lease-shard-0-of-2.0.json", "_lease-shard-1-of-2.0.json"]);
-    expect((await failure((await sameRun(o)).acquireWriterLease({ index: 1, count: 2 })))?.message).toContain("run r shard 1/2 is being written");
+    expect((await failureOf((await sameRun(o)).acquireWriterLease({ index: 1, count: 2 })))?.message).toContain("run r shard 1/2 is being written");
     await a.release();
     await b.release();
   });
@@ -78,8 +70,8 @@ describe("folder writer lease", () => {
   it("refuses a writer whose shards overlap a live one's: unsharded and sharded, or another shard count", async () => {
     const o = await newOutput();
     const shard = await o.acquireWriterLease({ index: 0, count: 2 });
-    expect((await failure((await sameRun(o)).acquireWriterLease(undefined)))?.message).toMatch(/run r is being written by .*_lease-shard-0-of-2\.0\.json/);
-    expect((await failure((await sameRun(o)).acquireWriterLease({ index: 2, count: 3 })))?.code).toBe("RunLeased");
+    expect((await failureOf((await sameRun(o)).acquireWriterLease(undefined)))?.message).toMatch(/run r is being written by .*_lease-shard-0-of-2\.0\.json/);
+    expect((await failureOf((await sameRun(o)).acquireWriterLease({ index: 2, count: 3 })))?.code).toBe("RunLeased");
     expect((await readdir(o.location)).sort(), "the refused writers took nothing").toEqual(["_lease-shard-0-of-2.0.json"]);
     await shard.release();
   });
@@ -110,7 +102,7 @@ describe("folder writer lease", () => {
     const o = await newOutput();
     await o.writeFile("keep.txt", "x");
     await writeFile(join(o.location, "_lease.0.json"), holder({ staleAfterMs: 60_000 }));
-    const refused = await failure((await sameRun(o, 1)).acquireWriterLease(undefined));
+    const refused = await failureOf((await sameRun(o, 1)).acquireWriterLease(undefined));
     expect(refused?.message).toContain("pid 4242 on host elsewhere since 2026-01-01T00:00:00.000Z");
   });
 
@@ -132,8 +124,8 @@ describe("folder writer lease", () => {
     await until("heartbeat", async () => (await stat(path)).mtimeMs, (m) => m > first);
 
     await writeFile(join(o.location, "_lease.1.json"), holder({})); // as a takeover would
-    await until("lease lost", async () => (await failure(o.writeFile("a.txt", "a")))?.code, (c) => c === "RunLeased");
-    const refused = await failure(o.append("preds_1_1.csv", new Uint8Array([1])));
+    await until("lease lost", async () => (await failureOf(o.writeFile("a.txt", "a")))?.code, (c) => c === "RunLeased");
+    const refused = await failureOf(o.append("preds_1_1.csv", new Uint8Array([1])));
     expect(refused?.message).toMatch(/lost its writer lease .*_lease\.0\.json/);
     await lease.release();
     expect((await readdir(o.location)).filter((f) => f.startsWith("_lease"))).toEqual(["_lease.1.json"]);

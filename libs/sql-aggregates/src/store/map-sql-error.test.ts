@@ -9,6 +9,15 @@ const liteContext: SqlErrorContext = { where: 'SQLite database "a.db"', activity
 const err = (message: string, fields: Record<string, unknown>): Error => Object.assign(new Error(message), fields);
 const codeOf = (e: Error): string | undefined => (e as { code?: string }).code;
 
+/** One table row's check, the same for every dialect: the code it maps to, and the database named in the message. */
+const mapsTo =
+  (map: (e: unknown, context: SqlErrorContext) => Error, context: SqlErrorContext, named: string) =>
+  (_: string, e: Error, code: string): void => {
+    const mapped = map(e, context);
+    expect(codeOf(mapped)).toBe(code);
+    expect(mapped.message).toContain(named);
+  };
+
 describe("mapPostgresError", () => {
   it.each([
     ["connection refused", err("connect ECONNREFUSED 10.0.0.5:5432", { code: "ECONNREFUSED" }), "Unavailable"],
@@ -26,11 +35,10 @@ describe("mapPostgresError", () => {
     ["no such database", err('database "agg" does not exist', { code: "3D000" }), "InvalidLocation"],
     ["constraint", err("value too long for type character varying(64)", { code: "22001" }), "WriteFailed"],
     ["deadlock", err("deadlock detected", { code: "40P01" }), "WriteFailed"],
-  ])("%s", (_, e, code) => {
+  ])("%s", (what, e, code) => {
+    mapsTo(mapPostgresError, pgContext, "10.0.0.5:5432")(what, e, code);
     const mapped = mapPostgresError(e, pgContext);
     expect(mapped.name).toBe("AggregateStoreError");
-    expect(codeOf(mapped)).toBe(code);
-    expect(mapped.message).toContain("10.0.0.5:5432");
     expect(mapped.message).toContain('"agg"');
     expect((mapped as Error & { cause?: unknown }).cause).toBe(e);
   });
@@ -59,11 +67,7 @@ describe("mapMssqlError", () => {
     ["login failed", err("Login failed for user 'app'.", { name: "ConnectionError", code: "ELOGIN" }), "AuthenticationFailed"],
     ["cannot open database (4060)", err("Cannot open database \"agg\" requested by the login.", { name: "ConnectionError", code: "ELOGIN", originalError: err("x", { number: 4060 }) }), "InvalidLocation"],
     ["SQL error", err("Invalid column name 'x'.", { name: "RequestError", code: "EREQUEST", number: 207 }), "ReadFailed"],
-  ])("%s", (_, e, code) => {
-    const mapped = mapMssqlError(e, msContext);
-    expect(codeOf(mapped)).toBe(code);
-    expect(mapped.message).toContain("sql:1433");
-  });
+  ])("%s", mapsTo(mapMssqlError, msContext, "sql:1433"));
 });
 
 describe("mapSqliteError", () => {
@@ -73,9 +77,5 @@ describe("mapSqliteError", () => {
     ["cannot open", err("unable to open database file", { code: "SQLITE_CANTOPEN" }), "InvalidLocation"],
     ["not a database", err("file is not a database", { code: "SQLITE_NOTADB" }), "InvalidLocation"],
     ["disk full", err("database or disk is full", { code: "SQLITE_FULL" }), "WriteFailed"],
-  ])("%s", (_, e, code) => {
-    const mapped = mapSqliteError(e, liteContext);
-    expect(codeOf(mapped)).toBe(code);
-    expect(mapped.message).toContain('"a.db"');
-  });
+  ])("%s", mapsTo(mapSqliteError, liteContext, '"a.db"'));
 });

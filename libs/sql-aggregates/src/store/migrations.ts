@@ -30,6 +30,17 @@ CREATE TABLE ${MIGRATIONS_TABLE} (
 )`,
 };
 
+/** The SQLite window_aggregates columns as version 1 created them; version 3 rebuilds the table with the same ones. */
+const SQLITE_AGGREGATE_COLUMNS = `device_id TEXT NOT NULL,
+  sensor_id TEXT NOT NULL,
+  window_start INTEGER NOT NULL, -- epoch ms UTC, exclusive
+  window_end INTEGER NOT NULL,   -- epoch ms UTC, inclusive
+  count INTEGER NOT NULL,
+  mean ANY NOT NULL,             -- float64; ANY keeps -0 (see migrations.ts)
+  min ANY NOT NULL,
+  max ANY NOT NULL,
+  stddev ANY NOT NULL,`;
+
 /**
  * The schema, version by version. Never edit a released migration: add the next one.
  *
@@ -54,15 +65,7 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: {
       sqlite: [
         `CREATE TABLE window_aggregates (
-  device_id TEXT NOT NULL,
-  sensor_id TEXT NOT NULL,
-  window_start INTEGER NOT NULL, -- epoch ms UTC, exclusive
-  window_end INTEGER NOT NULL,   -- epoch ms UTC, inclusive
-  count INTEGER NOT NULL,
-  mean ANY NOT NULL,             -- float64; ANY keeps -0 (see migrations.ts)
-  min ANY NOT NULL,
-  max ANY NOT NULL,
-  stddev ANY NOT NULL,
+  ${SQLITE_AGGREGATE_COLUMNS}
   PRIMARY KEY (window_end, device_id, sensor_id)
 ) STRICT, WITHOUT ROWID`,
         `CREATE TABLE aggregator_checkpoints (
@@ -149,15 +152,7 @@ export const MIGRATIONS: readonly Migration[] = [
       sqlite: [
         // SQLite cannot change a primary key: rebuild the table (inside the migration's transaction).
         `CREATE TABLE window_aggregates_v3 (
-  device_id TEXT NOT NULL,
-  sensor_id TEXT NOT NULL,
-  window_start INTEGER NOT NULL, -- epoch ms UTC, exclusive
-  window_end INTEGER NOT NULL,   -- epoch ms UTC, inclusive
-  count INTEGER NOT NULL,
-  mean ANY NOT NULL,             -- float64; ANY keeps -0 (see migrations.ts)
-  min ANY NOT NULL,
-  max ANY NOT NULL,
-  stddev ANY NOT NULL,
+  ${SQLITE_AGGREGATE_COLUMNS}
   checkpoint_name TEXT,
   PRIMARY KEY (window_end, device_id, sensor_id, window_start)
 ) STRICT, WITHOUT ROWID`,

@@ -1,11 +1,11 @@
 import type { OperationOptions } from "@fleetscore/contracts";
 import type * as Mssql from "mssql";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
-import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
-import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, ReadDeadLettersOptions, StoredDeadLetter, WriteAggregatesOptions } from "./aggregate-store.js";
-import { describeLocation, formatAggregateStoreLocation, type MssqlLocation } from "./location.js";
+import { throwIfAborted } from "./aggregate-store-error.js";
+import type { AggregatorCheckpoint, StoredDeadLetter, WindowMeanRecord } from "./aggregate-store.js";
+import { describeLocation, type MssqlLocation } from "./location.js";
 import { logger } from "./log.js";
-import { mapMssqlError } from "./map-sql-error.js";
+import { mapMssqlError, type SqlErrorContext } from "./map-sql-error.js";
 import { applyMigrations, type MigrationSession } from "./migrations.js";
 import {
   MSSQL_MAX_BATCH_SIZE,
@@ -27,19 +27,8 @@ import {
   type MssqlParameter,
   type MssqlParameterType,
 } from "./mssql-sql.js";
-import {
-  checkCheckpointName,
-  checkRecord,
-  keysetPages,
-  lastOfEachKey,
-  planDeadLetters,
-  planRead,
-  planReadDeadLetters,
-  planWrite,
-  windowSizesOf,
-  writeConflict,
-  type ReadPlan,
-} from "./records.js";
+import { checkBatchSize, checkRecord, lastOfEachKey, windowSizesOf, writeConflict, type PlannedWrite, type ReadColumns, type ReadPlan } from "./records.js";
+import { SqlAggregateStore, type FetchPage } from "./sql-aggregate-store.js";
 
 export interface OpenMssqlStoreOptions extends OperationOptions {
   readonly migrate: boolean;
@@ -97,20 +86,16 @@ export function mssqlConfig(location: MssqlLocation, options: Pick<OpenMssqlStor
  * Written against mssql 12's documented API; it cannot run on the test machines (no SQL Server), so its
  * SQL is unit-tested and the conformance suite runs when FLEETSCORE_MSSQL_URL names a server.
  */
-export class MssqlAggregateStore implements AggregateStore {
+export class MssqlAggregateStore extends SqlAggregateStore {
   readonly dialect = "mssql" as const;
-  readonly location: string;
   readonly #sql: MssqlModule;
   readonly #pool: Mssql.ConnectionPool;
-  readonly #where: string;
   readonly #batchSize: number;
-  #closed = false;
 
   private constructor(sql: MssqlModule, pool: Mssql.ConnectionPool, location: MssqlLocation, batchSize: number) {
+    super(location);
     this.#sql = sql;
     this.#pool = pool;
-    this.location = formatAggregateStoreLocation(location);
-    this.#where = describeLocation(location);
     this.#batchSize = batchSize;
   }
 
@@ -120,10 +105,7 @@ export class MssqlAggregateStore implements AggregateStore {
    * `InvalidLocation`, `SchemaTooNew`, `SchemaOutdated`, `MigrationFailed`.
    */
   static async open(location: MssqlLocation, options: OpenMssqlStoreOptions): Promise<MssqlAggregateStore> {
-    const requested = options.batchSize ?? MSSQL_MAX_BATCH_SIZE;
-    if (!Number.isSafeInteger(requested) || requested < 1) {
-      throw new AggregateStoreError(`batchSize must be a positive integer, not ${String(requested)}`, "InvalidArgument");
-    }
+    const requested = checkBatchSize(options.batchSize ?? MSSQL_MAX_BATCH_SIZE);
     // Loaded here: SQLite and PostgreSQL users never load mssql (and tedious).
     // mssql is CommonJS: its exports arrive as the namespace's default (and, depending on the loader, as named exports too).
     const imported = (await import("mssql")) as unknown as MssqlModule & { default?: MssqlModule };
@@ -193,7 +175,7 @@ export class MssqlAggregateStore implements AggregateStore {
         await transaction?.rollback().catch(() => undefined);
       },
     };
-    return applyMigrations("mssql", session, { migrate, where: this.#where });
+    return applyMigrations("mssql", session, { migrate, where: this.where });
   }
 
   async #version(parent: Mssql.ConnectionPool | Mssql.Transaction): Promise<number> {
@@ -203,23 +185,18 @@ export class MssqlAggregateStore implements AggregateStore {
     return result.recordset[0]?.version ?? 0;
   }
 
-  #assertOpen(): void {
-    if (this.#closed) throw new AggregateStoreError(`${this.#where} is closed`, "Closed");
+  protected mapError(e: unknown, context: SqlErrorContext): Error {
+    return mapMssqlError(e, context);
   }
 
-  async write(aggregates: readonly WindowAggregateRecord[], options: WriteAggregatesOptions = {}): Promise<void> {
-    this.#assertOpen();
-    const context = planWrite(aggregates, options, this.#where);
-    if (context === undefined) return;
-    const checkpoint = options.checkpoint;
-    const deadLetters = planDeadLetters(options);
+  protected async writePlanned({ aggregates, checkpoint, deadLetters, abortSignal }: PlannedWrite): Promise<void> {
     const transaction = new this.#sql.Transaction(this.#pool);
     let begun = false;
     try {
       await transaction.begin();
       begun = true;
       for (let start = 0; start < aggregates.length; start += this.#batchSize) {
-        throwIfAborted(options.abortSignal);
+        throwIfAborted(abortSignal);
         const end = Math.min(aggregates.length, start + this.#batchSize);
         // Checked batch by batch inside the transaction: an invalid record rolls back the batches before it.
         for (let i = start; i < end; i++) checkRecord(aggregates[i]!, i);
@@ -232,7 +209,7 @@ export class MssqlAggregateStore implements AggregateStore {
           );
           const row = found.recordset[0];
           const key = row ? { deviceId: row.device_id, sensorId: row.sensor_id, windowStartMs: row.window_start.getTime(), windowEndMs: row.window_end.getTime() } : batch[0]!;
-          throw writeConflict(this.#where, key, row?.checkpoint_name ?? null, checkpoint?.name);
+          throw writeConflict(this.where, key, row?.checkpoint_name ?? null, checkpoint?.name);
         }
       }
       const sizes = windowSizesOf(aggregates);
@@ -255,42 +232,25 @@ export class MssqlAggregateStore implements AggregateStore {
           { name: "state", type: "text", value: checkpoint.state },
         ]).query(MSSQL_UPSERT_CHECKPOINT);
       }
-      throwIfAborted(options.abortSignal);
+      throwIfAborted(abortSignal);
       begun = false;
       await transaction.commit();
     } catch (e) {
       if (begun) await transaction.rollback().catch(() => undefined);
-      throw mapMssqlError(e, context);
+      throw e;
     }
   }
 
-  async readCheckpoint(name: string, options: OperationOptions = {}): Promise<AggregatorCheckpoint | undefined> {
-    this.#assertOpen();
-    throwIfAborted(options.abortSignal);
-    checkCheckpointName(name);
-    try {
-      const result = await this.#request(this.#pool, [{ name: "name", type: "checkpointName", value: name }]).query<AggregatorCheckpoint>(MSSQL_READ_CHECKPOINT);
-      const row = result.recordset[0];
-      return row ? { name: row.name, position: row.position, state: row.state } : undefined;
-    } catch (e) {
-      throw mapMssqlError(e, { where: this.#where, activity: `reading checkpoint ${JSON.stringify(name)}`, fallback: "ReadFailed" });
-    }
+  protected async selectCheckpoint(name: string): Promise<AggregatorCheckpoint | undefined> {
+    const result = await this.#request(this.#pool, [{ name: "name", type: "checkpointName", value: name }]).query<AggregatorCheckpoint>(MSSQL_READ_CHECKPOINT);
+    return result.recordset[0];
   }
 
-  read(options: ReadAggregatesOptions): AsyncIterable<readonly WindowAggregateRecord[]> {
-    return this.#pages(planRead(options), options.abortSignal);
-  }
-
-  #pages(plan: ReadPlan, abortSignal: AbortSignal | undefined): AsyncGenerator<readonly WindowAggregateRecord[]> {
-    const fetchPage = async (last: WindowAggregateRecord | undefined, windowMs: number): Promise<readonly WindowAggregateRecord[]> => {
-      let rows: readonly AggregateRow[];
-      try {
-        const result = await this.#request(this.#pool, mssqlSelectParameters(plan, last, windowMs)).query<AggregateRow>(mssqlSelectPage(last === undefined, plan.models !== undefined));
-        rows = result.recordset;
-      } catch (e) {
-        throw mapMssqlError(e, { where: this.#where, activity: "reading aggregates", fallback: "ReadFailed" });
-      }
-      return rows.map(
+  protected pageQuery(plan: ReadPlan, columns: ReadColumns): FetchPage {
+    return async (last, windowMs) => {
+      const result = await this.#request(this.#pool, mssqlSelectParameters(plan, last, windowMs)).query<AggregateRow>(mssqlSelectPage(last === undefined, plan.models !== undefined, columns));
+      if (columns === "means") return result.recordset.map((r): WindowMeanRecord => ({ deviceId: r.device_id, sensorId: r.sensor_id, windowEndMs: r.window_end.getTime(), mean: r.mean }));
+      return result.recordset.map(
         (r): WindowAggregateRecord => ({
           deviceId: r.device_id,
           sensorId: r.sensor_id,
@@ -304,49 +264,27 @@ export class MssqlAggregateStore implements AggregateStore {
         }),
       );
     };
-    return keysetPages(plan, this.#where, () => this.windowSizes(), fetchPage, () => this.#assertOpen(), abortSignal);
   }
 
-  async readDeadLetters(options: ReadDeadLettersOptions = {}): Promise<StoredDeadLetter[]> {
-    this.#assertOpen();
-    throwIfAborted(options.abortSignal);
-    const { checkpointName, limit } = planReadDeadLetters(options);
-    try {
-      const parameters: MssqlParameter[] = [{ name: "limit", type: "int", value: limit }];
-      if (checkpointName !== undefined) parameters.push({ name: "checkpoint", type: "checkpointName", value: checkpointName });
-      const result = await this.#request(this.#pool, parameters).query<{ checkpoint_name: string; source_key: string; reason: string; body: string; received_at: Date }>(
-        mssqlReadDeadLetters(checkpointName !== undefined),
-      );
-      return result.recordset.map((r) => ({ checkpointName: r.checkpoint_name, sourceKey: r.source_key, reason: r.reason, body: r.body, receivedAtMs: r.received_at.getTime() }));
-    } catch (e) {
-      throw mapMssqlError(e, { where: this.#where, activity: "reading dead letters", fallback: "ReadFailed" });
-    }
+  protected async selectDeadLetters(checkpointName: string | undefined, limit: number): Promise<StoredDeadLetter[]> {
+    const parameters: MssqlParameter[] = [{ name: "limit", type: "int", value: limit }];
+    if (checkpointName !== undefined) parameters.push({ name: "checkpoint", type: "checkpointName", value: checkpointName });
+    const result = await this.#request(this.#pool, parameters).query<{ checkpoint_name: string; source_key: string; reason: string; body: string; received_at: Date }>(
+      mssqlReadDeadLetters(checkpointName !== undefined),
+    );
+    return result.recordset.map((r) => ({ checkpointName: r.checkpoint_name, sourceKey: r.source_key, reason: r.reason, body: r.body, receivedAtMs: r.received_at.getTime() }));
   }
 
-  async windowSizes(options: OperationOptions = {}): Promise<number[]> {
-    this.#assertOpen();
-    throwIfAborted(options.abortSignal);
-    try {
-      const result = await this.#request(this.#pool).query<{ window_ms: string | number }>(MSSQL_WINDOW_SIZES);
-      return result.recordset.map((r) => Number(r.window_ms));
-    } catch (e) {
-      throw mapMssqlError(e, { where: this.#where, activity: "reading the window sizes", fallback: "ReadFailed" });
-    }
+  protected async selectWindowSizes(): Promise<number[]> {
+    const result = await this.#request(this.#pool).query<{ window_ms: string | number }>(MSSQL_WINDOW_SIZES);
+    return result.recordset.map((r) => Number(r.window_ms));
   }
 
-  async schemaVersion(options: OperationOptions = {}): Promise<number> {
-    this.#assertOpen();
-    throwIfAborted(options.abortSignal);
-    try {
-      return await this.#version(this.#pool);
-    } catch (e) {
-      throw mapMssqlError(e, { where: this.#where, activity: "reading the schema version", fallback: "ReadFailed" });
-    }
+  protected selectSchemaVersion(): Promise<number> {
+    return this.#version(this.#pool);
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+  protected async closeConnections(): Promise<void> {
     await this.#pool.close();
   }
 }

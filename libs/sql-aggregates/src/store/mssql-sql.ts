@@ -4,7 +4,8 @@
  */
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { MIGRATIONS_TABLE } from "./migrations.js";
-import type { ReadPlan } from "./records.js";
+import type { WindowMeanRecord } from "./aggregate-store.js";
+import type { ReadColumns, ReadPlan } from "./records.js";
 
 /**
  * Rows per MERGE: a request takes at most 2,100 parameters and a row has 9, so 233 at most; 200 leaves
@@ -117,7 +118,7 @@ export const MSSQL_READ_CHECKPOINT = "SELECT name, position, state FROM aggregat
  * OPENJSON (compatibility level 130+, the default on Azure SQL): any number of models, one query shape,
  * no 2,100-parameter limit. Its columns are compared under the key columns' binary collation.
  */
-export function mssqlSelectPage(first: boolean, filtered: boolean): string {
+export function mssqlSelectPage(first: boolean, filtered: boolean, columns: ReadColumns = "all"): string {
   const start = first
     ? "window_end >= @end"
     : "window_end >= @end AND (window_end > @end OR (window_end = @end AND (device_id > @device OR (device_id = @device AND sensor_id > @sensor))))";
@@ -126,14 +127,15 @@ export function mssqlSelectPage(first: boolean, filtered: boolean): string {
   AND EXISTS (SELECT 1 FROM OPENJSON(@models) WITH (d nvarchar(64) '$.d', s nvarchar(64) '$.s') AS m
     WHERE m.d COLLATE Latin1_General_100_BIN2 = a.device_id AND m.s COLLATE Latin1_General_100_BIN2 = a.sensor_id)`
     : "";
-  return `SELECT TOP (@pageSize) a.device_id, a.sensor_id, a.window_start, a.window_end, a.[count], a.mean, a.[min], a.[max], a.stddev
+  const selected = columns === "all" ? "a.device_id, a.sensor_id, a.window_start, a.window_end, a.[count], a.mean, a.[min], a.[max], a.stddev" : "a.device_id, a.sensor_id, a.window_end, a.mean";
+  return `SELECT TOP (@pageSize) ${selected}
 FROM window_aggregates AS a
 WHERE ${start} AND window_end <= @to AND DATEDIFF_BIG(millisecond, window_start, window_end) = @windowMs${models}
 ORDER BY a.window_end, a.device_id, a.sensor_id;`;
 }
 
 /** The parameters of `mssqlSelectPage` for a plan, after `last` (undefined: the first page). */
-export function mssqlSelectParameters(plan: ReadPlan, last: WindowAggregateRecord | undefined, windowMs: number): MssqlParameter[] {
+export function mssqlSelectParameters(plan: ReadPlan, last: WindowMeanRecord | undefined, windowMs: number): MssqlParameter[] {
   const out: MssqlParameter[] = [
     { name: "pageSize", type: "int", value: plan.pageSize },
     { name: "windowMs", type: "bigint", value: windowMs },

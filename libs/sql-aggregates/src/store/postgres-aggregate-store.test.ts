@@ -7,6 +7,7 @@ import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import type { AggregateStore } from "./aggregate-store.js";
 import { LATEST_SCHEMA_VERSION } from "./migrations.js";
 import { openAggregateStore } from "./open-aggregate-store.js";
+import { failureOf } from "@fleetscore/test-support";
 
 const serverUrl = inject("postgresUrl");
 if (!serverUrl) throw new Error('No PostgreSQL URL: vitest.config.ts must have globalSetup: ["src/test-fixtures/postgres-global-setup.ts"]');
@@ -31,15 +32,6 @@ describeAggregateStore("postgres (batchSize 700)", async (name, options) => open
   volume: 10_000,
 });
 
-async function failure(p: Promise<unknown>): Promise<(Error & { code?: string }) | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return e as Error & { code?: string };
-  }
-}
-
 function records(n: number, windowEndMs: number, mean = 1): WindowAggregateRecord[] {
   return Array.from({ length: n }, (_, i) => ({
     deviceId: `dev-${i % 500}`,
@@ -54,6 +46,27 @@ function records(n: number, windowEndMs: number, mean = 1): WindowAggregateRecor
   }));
 }
 
+/** Runs `body` with a plain node-postgres client on `url` (to look at or change the database behind the store). */
+async function withClient(url: string, body: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await body(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs `body` with a store opened on `url`, closing it after. */
+async function withStore(url: string, body: (store: AggregateStore) => Promise<void>): Promise<void> {
+  const store = await openAggregateStore(url);
+  try {
+    await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
 async function countRows(store: AggregateStore): Promise<number> {
   let n = 0;
   for await (const page of store.read({ fromMs: Number.NEGATIVE_INFINITY, toMs: Number.POSITIVE_INFINITY })) n += page.length;
@@ -63,7 +76,7 @@ async function countRows(store: AggregateStore): Promise<number> {
 describe("PostgresAggregateStore", () => {
   it("names host:port and database, never the password, when nothing listens (Unavailable)", async () => {
     const port = await freePort();
-    const err = await failure(openAggregateStore(`postgres://fleet:s3cret-pw@127.0.0.1:${port}/agg`));
+    const err = await failureOf(openAggregateStore(`postgres://fleet:s3cret-pw@127.0.0.1:${port}/agg`));
     expect(err?.name).toBe("AggregateStoreError");
     expect(err?.code).toBe("Unavailable");
     expect(err?.message).toContain(`127.0.0.1:${port}`);
@@ -76,7 +89,7 @@ describe("PostgresAggregateStore", () => {
   it("reports a missing database as InvalidLocation", async () => {
     const url = new URL(serverUrl);
     url.pathname = "/no_such_database";
-    const err = await failure(openAggregateStore(url.href));
+    const err = await failureOf(openAggregateStore(url.href));
     expect(err?.code).toBe("InvalidLocation");
     expect(err?.message).toContain("no_such_database");
   });
@@ -84,62 +97,44 @@ describe("PostgresAggregateStore", () => {
   it("refuses a database migrated by a newer version (SchemaTooNew) and leaves it alone", async () => {
     const url = await createPostgresDatabase(serverUrl, "schema_too_new");
     await (await openAggregateStore(url)).close();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
+    await withClient(url, async (client) => {
       await client.query(`INSERT INTO fleetscore_schema_migrations (version, name) VALUES (${LATEST_SCHEMA_VERSION + 1}, 'from the future')`);
       for (const migrate of [true, false]) {
-        const err = await failure(openAggregateStore(url, { migrate }));
+        const err = await failureOf(openAggregateStore(url, { migrate }));
         expect(err?.code).toBe("SchemaTooNew");
         expect(err?.message).toContain(`version ${LATEST_SCHEMA_VERSION + 1}`);
       }
       expect((await client.query("SELECT max(version) AS v FROM fleetscore_schema_migrations")).rows[0].v).toBe(LATEST_SCHEMA_VERSION + 1);
-    } finally {
-      await client.end();
-    }
+    });
   });
 
   it("opens an up-to-date database as a user who may only read and write rows (no DDL, no lock)", async () => {
     const url = await createPostgresDatabase(serverUrl, "dml_only");
     await (await openAggregateStore(url)).close();
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    try {
+    await withClient(url, async (admin) => {
       await admin.query("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'aggregator') THEN CREATE ROLE aggregator LOGIN; END IF; END $$");
       await admin.query("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
       await admin.query("GRANT SELECT, INSERT, UPDATE ON window_aggregates, aggregator_checkpoints, window_sizes TO aggregator");
       await admin.query("GRANT SELECT ON fleetscore_schema_migrations TO aggregator");
-    } finally {
-      await admin.end();
-    }
+    });
     const asAggregator = new URL(url);
     asAggregator.username = "aggregator";
-    const store = await openAggregateStore(asAggregator.href);
-    try {
+    await withStore(asAggregator.href, async (store) => {
       expect(await store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
       await store.write(records(3, Date.UTC(2024, 0, 1)), { checkpoint: { name: "a", position: "1", state: "" } });
       expect(await countRows(store)).toBe(3);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it("stores times as timestamptz and floats as double precision, readable by SQL", async () => {
     const url = await createPostgresDatabase(serverUrl, "column_types");
-    const store = await openAggregateStore(url);
-    try {
+    await withStore(url, async (store) => {
       await store.write([{ deviceId: "d", sensorId: "s", windowStartMs: Date.UTC(2024, 1, 3, 4, 5, 1, 7), windowEndMs: Date.UTC(2024, 1, 3, 4, 5, 6, 7), count: 2, mean: 0.1, min: -0, max: 1e300, stddev: 5e-324 }]);
-    } finally {
-      await store.close();
-    }
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
+    });
+    await withClient(url, async (client) => {
       const { rows } = await client.query("SELECT window_end::text AS we, pg_typeof(window_end)::text AS t, pg_typeof(mean)::text AS f, min::text AS min FROM window_aggregates");
       expect(rows).toEqual([{ we: "2024-02-03 04:05:06.007+00", t: "timestamp with time zone", f: "double precision", min: "-0" }]);
-    } finally {
-      await client.end();
-    }
+    });
   });
 
   describe("on a server that stops and starts again", () => {
@@ -156,7 +151,7 @@ describe("PostgresAggregateStore", () => {
     });
 
     it("refuses a wrong password (AuthenticationFailed) without showing it", async () => {
-      const err = await failure(openAggregateStore(server.urlFor("restarts").replace(encodeURIComponent(password), "wrong-secret")));
+      const err = await failureOf(openAggregateStore(server.urlFor("restarts").replace(encodeURIComponent(password), "wrong-secret")));
       expect(err?.code).toBe("AuthenticationFailed");
       expect(err?.message).not.toContain("wrong-secret");
       expect(store.location).toBe(`postgres://postgres@127.0.0.1:${server.port}/restarts`);
@@ -172,7 +167,7 @@ describe("PostgresAggregateStore", () => {
         }
       })();
       // Handled now: it rejects while we stop the server.
-      const outcome = failure(writing);
+      const outcome = failureOf(writing);
       while (done < 1) await new Promise((resolve) => setTimeout(resolve, 10));
       await new Promise((resolve) => setTimeout(resolve, 50));
       await server.stop({ mode: "fast" });
@@ -183,7 +178,7 @@ describe("PostgresAggregateStore", () => {
       expect(err?.message).toContain('"restarts"');
       expect(err?.message).not.toContain("w/rd-secret");
 
-      const readErr = await failure(store.readCheckpoint("agg"));
+      const readErr = await failureOf(store.readCheckpoint("agg"));
       expect(readErr?.code).toBe("Unavailable");
 
       await server.start();

@@ -1,27 +1,14 @@
 import type { OperationOptions } from "@fleetscore/contracts";
 import type { Pool, PoolClient, QueryConfig } from "pg";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
-import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
-import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, ReadDeadLettersOptions, StoredDeadLetter, WriteAggregatesOptions } from "./aggregate-store.js";
-import { describeLocation, formatAggregateStoreLocation, type PostgresLocation } from "./location.js";
+import { throwIfAborted } from "./aggregate-store-error.js";
+import type { AggregatorCheckpoint, StoredDeadLetter } from "./aggregate-store.js";
+import { describeLocation, type PostgresLocation } from "./location.js";
 import { logger } from "./log.js";
-import { mapPostgresError } from "./map-sql-error.js";
+import { mapPostgresError, type SqlErrorContext } from "./map-sql-error.js";
 import { applyMigrations, MIGRATIONS_TABLE, type MigrationSession } from "./migrations.js";
-import {
-  checkCheckpointName,
-  checkRecord,
-  keysetPages,
-  lastOfEachKey,
-  planDeadLetters,
-  planRead,
-  planReadDeadLetters,
-  toStoredDeadLetter,
-  planWrite,
-  windowSizesOf,
-  writeConflict,
-  type DeadLetterRow,
-  type ReadPlan,
-} from "./records.js";
+import { checkBatchSize, checkRecord, lastOfEachKey, toStoredDeadLetter, windowSizesOf, writeConflict, aggregateRowToRecord, meanRowToRecord, type AggregateRow, type DeadLetterRow, type MeanRow, type ReadColumns, type PlannedWrite, type ReadPlan } from "./records.js";
+import { SqlAggregateStore, type FetchPage } from "./sql-aggregate-store.js";
 
 export interface OpenPostgresStoreOptions extends OperationOptions {
   readonly migrate: boolean;
@@ -89,26 +76,27 @@ ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, state = EXCLUDED.
  * Times are read as epoch ms float8 (exact: extract() is numeric since PostgreSQL 14, and round() covers
  * the double of older versions), which spares a Date per value.
  */
-const SELECT_COLUMNS = `device_id, sensor_id, round(extract(epoch FROM window_start) * 1000)::float8, round(extract(epoch FROM window_end) * 1000)::float8,
-  count, mean, min, max, stddev`;
+const SELECT_COLUMNS: Record<ReadColumns, string> = {
+  all: `device_id, sensor_id, round(extract(epoch FROM window_start) * 1000)::float8, round(extract(epoch FROM window_end) * 1000)::float8,
+  count, mean, min, max, stddev`,
+  means: "device_id, sensor_id, round(extract(epoch FROM window_end) * 1000)::float8, mean",
+};
 
 /**
  * A page of the range: the first starts at a bound, the next ones after the last key read (a row
  * comparison the (window_end, device_id, sensor_id) index serves directly). The models filter is two
  * text arrays unnested into a set PostgreSQL hashes once: any number of models, one query shape.
  */
-export function postgresSelectPage(first: boolean, filtered: boolean): string {
+export function postgresSelectPage(first: boolean, filtered: boolean, columns: ReadColumns = "all"): string {
   // $1 window end (first: the lower bound), $2 upper bound, $3 page size, $4 window size (ms), then the
   // last key's device and sensor (next pages), then the models' devices and sensors (filtered). Within one
   // window size, (window_end, device_id, sensor_id) is unique.
   const start = first ? "window_end >= $1::timestamptz" : "(window_end, device_id, sensor_id) > ($1::timestamptz, $5::text, $6::text)";
   const models = filtered ? `AND (device_id, sensor_id) IN (SELECT * FROM unnest($${first ? 5 : 7}::text[], $${first ? 6 : 8}::text[]))` : "";
-  return `SELECT ${SELECT_COLUMNS} FROM window_aggregates
+  return `SELECT ${SELECT_COLUMNS[columns]} FROM window_aggregates
 WHERE ${start} AND window_end <= $2::timestamptz AND window_start = window_end - $4::int8 * interval '1 millisecond' ${models}
 ORDER BY window_end, device_id, sensor_id LIMIT $3`;
 }
-
-type Row = [string, string, number, number, number, number, number, number, number];
 
 /**
  * A PostgreSQL array literal of float8 that keeps every value exact: String() gives the shortest text
@@ -164,35 +152,19 @@ export function upsertParameters(batch: readonly WindowAggregateRecord[]): strin
   return [idArray(devices), idArray(sensors), integerArray(starts), integerArray(ends), integerArray(counts), floatArray(means), floatArray(mins), floatArray(maxs), floatArray(stddevs)];
 }
 
-const toRecord = (r: Row): WindowAggregateRecord => ({
-  deviceId: r[0],
-  sensorId: r[1],
-  windowStartMs: r[2],
-  windowEndMs: r[3],
-  count: r[4],
-  mean: r[5],
-  min: r[6],
-  max: r[7],
-  stddev: r[8],
-});
-
 /**
  * Window aggregates in PostgreSQL through node-postgres (a small pool). Each write is one transaction of
  * batched multi-row upserts plus the checkpoint. If the connection drops during COMMIT the outcome is
  * unknown and the write fails `Unavailable`: writing the same records again is harmless (upserts).
  */
-export class PostgresAggregateStore implements AggregateStore {
+export class PostgresAggregateStore extends SqlAggregateStore {
   readonly dialect = "postgres" as const;
-  readonly location: string;
   readonly #pool: Pool;
-  readonly #where: string;
   readonly #batchSize: number;
-  #closed = false;
 
   private constructor(pool: Pool, location: PostgresLocation, batchSize: number) {
+    super(location);
     this.#pool = pool;
-    this.location = formatAggregateStoreLocation(location);
-    this.#where = describeLocation(location);
     this.#batchSize = batchSize;
   }
 
@@ -202,10 +174,7 @@ export class PostgresAggregateStore implements AggregateStore {
    * `InvalidLocation` (no such database), `SchemaTooNew`, `SchemaOutdated`, `MigrationFailed`.
    */
   static async open(location: PostgresLocation, options: OpenPostgresStoreOptions): Promise<PostgresAggregateStore> {
-    const batchSize = options.batchSize ?? DEFAULT_POSTGRES_BATCH_SIZE;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
-      throw new AggregateStoreError(`batchSize must be a positive integer, not ${String(batchSize)}`, "InvalidArgument");
-    }
+    const batchSize = checkBatchSize(options.batchSize ?? DEFAULT_POSTGRES_BATCH_SIZE);
     // Loaded here: SQLite and SQL Server users never load pg.
     const { default: pg } = await import("pg");
     const where = describeLocation(location);
@@ -256,7 +225,7 @@ export class PostgresAggregateStore implements AggregateStore {
         commit: async () => void (await client.query("COMMIT")),
         rollback: async () => void (broken.error ? undefined : await client.query("ROLLBACK")),
       };
-      return await applyMigrations("postgres", session, { migrate, where: this.#where });
+      return await applyMigrations("postgres", session, { migrate, where: this.where });
     } finally {
       broken.release();
     }
@@ -290,29 +259,19 @@ export class PostgresAggregateStore implements AggregateStore {
     };
   }
 
-  #assertOpen(): void {
-    if (this.#closed) throw new AggregateStoreError(`${this.#where} is closed`, "Closed");
+  protected mapError(e: unknown, context: SqlErrorContext): Error {
+    return mapPostgresError(e, context);
   }
 
-  async write(aggregates: readonly WindowAggregateRecord[], options: WriteAggregatesOptions = {}): Promise<void> {
-    this.#assertOpen();
-    const context = planWrite(aggregates, options, this.#where);
-    if (context === undefined) return;
-    const checkpoint = options.checkpoint;
-    const deadLetters = planDeadLetters(options);
-    let client: PoolClient;
-    try {
-      client = await this.#pool.connect();
-    } catch (e) {
-      throw mapPostgresError(e, context);
-    }
+  protected async writePlanned({ aggregates, checkpoint, deadLetters, abortSignal }: PlannedWrite): Promise<void> {
+    const client = await this.#pool.connect();
     const broken = this.#watch(client);
     let open = false;
     try {
       await client.query("BEGIN");
       open = true;
       for (let start = 0; start < aggregates.length; start += this.#batchSize) {
-        throwIfAborted(options.abortSignal);
+        throwIfAborted(abortSignal);
         const end = Math.min(aggregates.length, start + this.#batchSize);
         // Checked batch by batch inside the transaction: an invalid record rolls back the batches before it.
         for (let i = start; i < end; i++) checkRecord(aggregates[i]!, i);
@@ -325,7 +284,7 @@ export class PostgresAggregateStore implements AggregateStore {
           const found = await client.query<[string, string, number, number, string | null]>({ text: POSTGRES_FIND_CONFLICT, values: [values[0], values[1], values[2], values[3], writer], rowMode: "array" });
           const first = batch[0]!;
           const [deviceId, sensorId, windowStartMs, windowEndMs, existing] = found.rows[0] ?? [first.deviceId, first.sensorId, first.windowStartMs, first.windowEndMs, null];
-          throw writeConflict(this.#where, { deviceId, sensorId, windowStartMs, windowEndMs }, existing, checkpoint?.name);
+          throw writeConflict(this.where, { deviceId, sensorId, windowStartMs, windowEndMs }, existing, checkpoint?.name);
         }
       }
       if (aggregates.length > 0) {
@@ -342,103 +301,65 @@ export class PostgresAggregateStore implements AggregateStore {
       if (checkpoint) {
         await client.query({ name: "fleetscore_upsert_checkpoint", text: UPSERT_CHECKPOINT, values: [checkpoint.name, checkpoint.position, checkpoint.state] });
       }
-      throwIfAborted(options.abortSignal);
+      throwIfAborted(abortSignal);
       open = false;
       await client.query("COMMIT");
     } catch (e) {
       if (open && !broken.error) await client.query("ROLLBACK").catch(() => undefined);
-      throw mapPostgresError(e, context);
+      throw e;
     } finally {
       broken.release();
     }
   }
 
-  async readCheckpoint(name: string, options: OperationOptions = {}): Promise<AggregatorCheckpoint | undefined> {
-    this.#assertOpen();
-    throwIfAborted(options.abortSignal);
-    checkCheckpointName(name);
-    try {
-      const { rows } = await this.#pool.query<AggregatorCheckpoint>({
-        name: "fleetscore_read_checkpoint",
-        text: "SELECT name, position, state FROM aggregator_checkpoints WHERE name = $1",
-        values: [name],
-      });
-      const row = rows[0];
-      return row ? { name: row.name, position: row.position, state: row.state } : undefined;
-    } catch (e) {
-      throw mapPostgresError(e, { where: this.#where, activity: `reading checkpoint ${JSON.stringify(name)}`, fallback: "ReadFailed" });
-    }
+  protected async selectCheckpoint(name: string): Promise<AggregatorCheckpoint | undefined> {
+    const { rows } = await this.#pool.query<AggregatorCheckpoint>({
+      name: "fleetscore_read_checkpoint",
+      text: "SELECT name, position, state FROM aggregator_checkpoints WHERE name = $1",
+      values: [name],
+    });
+    return rows[0];
   }
 
-  read(options: ReadAggregatesOptions): AsyncIterable<readonly WindowAggregateRecord[]> {
-    return this.#pages(planRead(options), options.abortSignal);
-  }
-
-  #pages(plan: ReadPlan, abortSignal: AbortSignal | undefined): AsyncGenerator<readonly WindowAggregateRecord[]> {
+  protected pageQuery(plan: ReadPlan, columns: ReadColumns): FetchPage {
     const filtered = plan.models !== undefined;
     const models = plan.models ? [plan.models.map((m) => m.deviceId), plan.models.map((m) => m.sensorId)] : [];
     const to = iso(plan.toInclusiveMs);
-    const fetchPage = async (last: WindowAggregateRecord | undefined, windowMs: number): Promise<readonly WindowAggregateRecord[]> => {
+    return async (last, windowMs) => {
       const first = last === undefined;
       const values: unknown[] = [iso(last ? last.windowEndMs : plan.fromInclusiveMs), to, plan.pageSize, windowMs];
       if (last) values.push(last.deviceId, last.sensorId);
       values.push(...models);
-      try {
-        const result = await this.#pool.query<Row>({
-          name: `fleetscore_read_${first ? "first" : "next"}${filtered ? "_models" : ""}`,
-          text: postgresSelectPage(first, filtered),
-          values,
-          rowMode: "array",
-        });
-        return result.rows.map(toRecord);
-      } catch (e) {
-        throw mapPostgresError(e, { where: this.#where, activity: "reading aggregates", fallback: "ReadFailed" });
-      }
-    };
-    return keysetPages(plan, this.#where, () => this.windowSizes(), fetchPage, () => this.#assertOpen(), abortSignal);
-  }
-
-  async readDeadLetters(options: ReadDeadLettersOptions = {}): Promise<StoredDeadLetter[]> {
-    this.#assertOpen();
-    throwIfAborted(options.abortSignal);
-    const { checkpointName, limit } = planReadDeadLetters(options);
-    try {
-      const filter = checkpointName === undefined ? "" : "WHERE checkpoint_name = $2";
-      const { rows } = await this.#pool.query<DeadLetterRow>({
-        text: `${DEAD_LETTER_SELECT} ${filter} ORDER BY received_at, checkpoint_name, source_key LIMIT $1`,
-        values: checkpointName === undefined ? [limit] : [limit, checkpointName],
+      const result = await this.#pool.query<AggregateRow | MeanRow>({
+        name: `fleetscore_read_${columns}_${first ? "first" : "next"}${filtered ? "_models" : ""}`,
+        text: postgresSelectPage(first, filtered, columns),
+        values,
         rowMode: "array",
       });
-      return rows.map(toStoredDeadLetter);
-    } catch (e) {
-      throw mapPostgresError(e, { where: this.#where, activity: "reading dead letters", fallback: "ReadFailed" });
-    }
+      return columns === "all" ? (result.rows as AggregateRow[]).map(aggregateRowToRecord) : (result.rows as MeanRow[]).map(meanRowToRecord);
+    };
   }
 
-  async windowSizes(options: OperationOptions = {}): Promise<number[]> {
-    this.#assertOpen();
-    throwIfAborted(options.abortSignal);
-    try {
-      const { rows } = await this.#pool.query<[string]>({ name: "fleetscore_window_sizes", text: "SELECT window_ms FROM window_sizes ORDER BY window_ms", rowMode: "array" });
-      return rows.map((r) => Number(r[0]));
-    } catch (e) {
-      throw mapPostgresError(e, { where: this.#where, activity: "reading the window sizes", fallback: "ReadFailed" });
-    }
+  protected async selectDeadLetters(checkpointName: string | undefined, limit: number): Promise<StoredDeadLetter[]> {
+    const filter = checkpointName === undefined ? "" : "WHERE checkpoint_name = $2";
+    const { rows } = await this.#pool.query<DeadLetterRow>({
+      text: `${DEAD_LETTER_SELECT} ${filter} ORDER BY received_at, checkpoint_name, source_key LIMIT $1`,
+      values: checkpointName === undefined ? [limit] : [limit, checkpointName],
+      rowMode: "array",
+    });
+    return rows.map(toStoredDeadLetter);
   }
 
-  async schemaVersion(options: OperationOptions = {}): Promise<number> {
-    this.#assertOpen();
-    throwIfAborted(options.abortSignal);
-    try {
-      return await this.#version(this.#pool);
-    } catch (e) {
-      throw mapPostgresError(e, { where: this.#where, activity: "reading the schema version", fallback: "ReadFailed" });
-    }
+  protected async selectWindowSizes(): Promise<number[]> {
+    const { rows } = await this.#pool.query<[string]>({ name: "fleetscore_window_sizes", text: "SELECT window_ms FROM window_sizes ORDER BY window_ms", rowMode: "array" });
+    return rows.map((r) => Number(r[0]));
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+  protected selectSchemaVersion(): Promise<number> {
+    return this.#version(this.#pool);
+  }
+
+  protected async closeConnections(): Promise<void> {
     await this.#pool.end();
   }
 }

@@ -1,6 +1,6 @@
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { AggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
-import type { AggregatorCheckpoint, DeadLetter, ReadAggregatesOptions, ReadDeadLettersOptions, StoredDeadLetter, WriteAggregatesOptions } from "./aggregate-store.js";
+import type { AggregatorCheckpoint, DeadLetter, ReadAggregatesOptions, ReadDeadLettersOptions, StoredDeadLetter, WindowMeanRecord, WriteAggregatesOptions } from "./aggregate-store.js";
 import type { SqlErrorContext } from "./map-sql-error.js";
 
 /**
@@ -127,10 +127,41 @@ export function planDeadLetters(options: WriteAggregatesOptions): DeadLetter[] {
   });
 }
 
+/** Which columns a read fetches: all of a record's, or only those of a {@link WindowMeanRecord}. */
+export type ReadColumns = "all" | "means";
+
+/** An aggregate row as the SQLite and PostgreSQL reads return it: device, sensor, start ms, end ms, count, mean, min, max, stddev. */
+export type AggregateRow = [string, string, number, number, number, number, number, number, number];
+/** A means row as the SQLite and PostgreSQL reads return it: device, sensor, end ms, mean. */
+export type MeanRow = [string, string, number, number];
+
+export const aggregateRowToRecord = (r: AggregateRow): WindowAggregateRecord => ({
+  deviceId: r[0],
+  sensorId: r[1],
+  windowStartMs: r[2],
+  windowEndMs: r[3],
+  count: r[4],
+  mean: r[5],
+  min: r[6],
+  max: r[7],
+  stddev: r[8],
+});
+
+export const meanRowToRecord = (r: MeanRow): WindowMeanRecord => ({ deviceId: r[0], sensorId: r[1], windowEndMs: r[2], mean: r[3] });
+
 /** A dead-letter row as the SQLite and PostgreSQL reads return it (checkpoint, source key, reason, body, received ms). */
 export type DeadLetterRow = [string, string, string, string, number];
 
 export const toStoredDeadLetter = ([checkpointName, sourceKey, reason, body, receivedAtMs]: DeadLetterRow): StoredDeadLetter => ({ checkpointName, sourceKey, reason, body, receivedAtMs });
+
+/**
+ * The `batchSize` option of a store that writes in batches (PostgreSQL, SQL Server).
+ * @throws AggregateStoreError `InvalidArgument` when it is not a positive integer.
+ */
+export function checkBatchSize(batchSize: number): number {
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new AggregateStoreError(`batchSize must be a positive integer, not ${String(batchSize)}`, "InvalidArgument");
+  return batchSize;
+}
 
 /** @throws AggregateStoreError `InvalidArgument` for dead-letter read options that are not usable. */
 export function planReadDeadLetters(options: ReadDeadLettersOptions): { checkpointName: string | undefined; limit: number } {
@@ -237,18 +268,36 @@ export function compareRecordKeys(a: WindowAggregateRecord, b: WindowAggregateRe
   return 0;
 }
 
+/** A write checked once: what a dialect writes in its one transaction. */
+export interface PlannedWrite {
+  readonly aggregates: readonly WindowAggregateRecord[];
+  readonly checkpoint: AggregatorCheckpoint | undefined;
+  /** The dead letters, checked and cut to their stored lengths. */
+  readonly deadLetters: readonly DeadLetter[];
+  readonly abortSignal: AbortSignal | undefined;
+  /** How the write's errors are described and which code a driver error gets. */
+  readonly context: SqlErrorContext;
+}
+
 /**
- * The checks every dialect makes before a write touches the database (abort, records, checkpoint).
- * @returns the error context for the write, or undefined when there is nothing to write.
+ * The checks every dialect makes before a write touches the database (abort, records, checkpoint, dead letters).
+ * @returns the planned write, or undefined when there is nothing to write.
  * @throws AggregateStoreError `InvalidRecord` / `InvalidArgument`; the signal's AbortError.
  */
-export function planWrite(aggregates: readonly WindowAggregateRecord[], options: WriteAggregatesOptions, where: string): SqlErrorContext | undefined {
+export function planWrite(aggregates: readonly WindowAggregateRecord[], options: WriteAggregatesOptions, where: string): PlannedWrite | undefined {
   throwIfAborted(options.abortSignal);
   checkRecordArray(aggregates);
   if (options.checkpoint !== undefined) checkCheckpoint(options.checkpoint);
-  planDeadLetters(options);
+  // Checked once here; the dialect writes what this returns.
+  const deadLetters = planDeadLetters(options);
   if (aggregates.length === 0 && options.checkpoint === undefined) return undefined;
-  return { where, activity: `writing ${aggregates.length} aggregates`, fallback: "WriteFailed" };
+  return {
+    aggregates,
+    checkpoint: options.checkpoint,
+    deadLetters,
+    abortSignal: options.abortSignal,
+    context: { where, activity: `writing ${aggregates.length} aggregates`, fallback: "WriteFailed" },
+  };
 }
 
 /** The distinct window sizes (end - start, ms) of `records[start, end)`: what a write adds to window_sizes. */
@@ -313,20 +362,20 @@ export function resolveWindowSize(where: string, asked: number | undefined, size
  * `windowMs`, errors mapped.
  * @param assertOpen Checked before each page: a store closed while a reader pages fails with `Closed`.
  */
-export async function* keysetPages(
+export async function* keysetPages<R extends WindowMeanRecord>(
   plan: ReadPlan,
   where: string,
   windowSizes: () => Promise<number[]>,
-  fetchPage: (last: WindowAggregateRecord | undefined, windowMs: number) => Promise<readonly WindowAggregateRecord[]>,
+  fetchPage: (last: R | undefined, windowMs: number) => Promise<readonly R[]>,
   assertOpen: () => void,
   abortSignal: AbortSignal | undefined,
-): AsyncGenerator<readonly WindowAggregateRecord[]> {
+): AsyncGenerator<readonly R[]> {
   if (plan.empty) return;
   assertOpen();
   throwIfAborted(abortSignal);
   const windowMs = resolveWindowSize(where, plan.windowMs, plan.windowMs === undefined ? await windowSizes() : []);
   if (windowMs === undefined) return;
-  let last: WindowAggregateRecord | undefined;
+  let last: R | undefined;
   for (;;) {
     assertOpen();
     throwIfAborted(abortSignal);

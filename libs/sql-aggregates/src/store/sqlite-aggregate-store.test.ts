@@ -7,6 +7,7 @@ import { makeTempDir } from "../test-fixtures/temp-dir.js";
 import { describeAggregateStore } from "../testing/describe-aggregate-store.js";
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS } from "./migrations.js";
 import { openAggregateStore } from "./open-aggregate-store.js";
+import { failureOf } from "@fleetscore/test-support";
 
 const dir = await makeTempDir();
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -19,15 +20,6 @@ describeAggregateStore("sqlite (:memory:)", (_database, options) => openAggregat
   framework: { describe, it, expect },
   persistent: false,
 });
-
-async function failure(p: Promise<unknown>): Promise<(Error & { code?: string }) | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return e as Error & { code?: string };
-  }
-}
 
 const one = { deviceId: "d", sensorId: "s", windowStartMs: 1_000, windowEndMs: 6_000, count: 1, mean: -0, min: 0.5, max: 7, stddev: 0 };
 
@@ -71,7 +63,7 @@ describe("SqliteAggregateStore", () => {
     db.prepare(`INSERT INTO fleetscore_schema_migrations (version, name, applied_at) VALUES (${LATEST_SCHEMA_VERSION + 1}, 'from the future', '2030-01-01T00:00:00Z')`).run();
     db.close();
     for (const migrate of [true, false]) {
-      const err = await failure(openAggregateStore(`sqlite:${file}`, { migrate }));
+      const err = await failureOf(openAggregateStore(`sqlite:${file}`, { migrate }));
       expect(err?.code).toBe("SchemaTooNew");
       expect(err?.message).toContain(`schema version ${LATEST_SCHEMA_VERSION + 1}, newer than this code knows (${LATEST_SCHEMA_VERSION})`);
       expect(err?.message).toContain(file);
@@ -93,7 +85,7 @@ describe("SqliteAggregateStore", () => {
       // Migration 3 kept the row and registered its window size.
       expect(await store.windowSizes()).toEqual([5000]);
       const window = { deviceId: "1", sensorId: "1", windowStartMs: 0, windowEndMs: 5000, count: 3, mean: 2, min: 1, max: 3, stddev: 1 };
-      expect((await failure(store.write([window], { checkpoint: { name: "other", position: "p", state: "s" } })))?.code).toBe("WriteConflict");
+      expect((await failureOf(store.write([window], { checkpoint: { name: "other", position: "p", state: "s" } })))?.code).toBe("WriteConflict");
       await store.write([window], { checkpoint: { name: "agg", position: "csv:20:2", state: "{}" } });
     } finally {
       await store.close();
@@ -103,8 +95,8 @@ describe("SqliteAggregateStore", () => {
   it("reports a file that is not a database, or a folder, as InvalidLocation", async () => {
     const file = join(dir, "not-a-db.txt");
     await writeFile(file, "this is not a database, just some text that is long enough to hold a header ".repeat(10));
-    expect((await failure(openAggregateStore(`sqlite:${file}`)))?.code).toBe("InvalidLocation");
-    expect((await failure(openAggregateStore(`sqlite:${dir}`)))?.code).toBe("InvalidLocation");
+    expect((await failureOf(openAggregateStore(`sqlite:${file}`)))?.code).toBe("InvalidLocation");
+    expect((await failureOf(openAggregateStore(`sqlite:${dir}`)))?.code).toBe("InvalidLocation");
     expect(await readFile(file, "utf8")).toContain("this is not a database");
   });
 
@@ -114,7 +106,7 @@ describe("SqliteAggregateStore", () => {
     const other = new Database(file);
     try {
       other.exec("BEGIN IMMEDIATE");
-      const err = await failure(store.write([one], { checkpoint: { name: "c", position: "1", state: "" } }));
+      const err = await failureOf(store.write([one], { checkpoint: { name: "c", position: "1", state: "" } }));
       expect(err?.code).toBe("Unavailable");
       expect(err?.message).toContain("SQLITE_BUSY");
       other.exec("ROLLBACK");

@@ -1,27 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
-import type { OperationOptions } from "@fleetscore/contracts";
-import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
-import { AggregateStoreError, isAggregateStoreError, throwIfAborted } from "./aggregate-store-error.js";
-import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions, ReadDeadLettersOptions, StoredDeadLetter, WriteAggregatesOptions } from "./aggregate-store.js";
-import { describeLocation, formatAggregateStoreLocation, type SqliteLocation } from "./location.js";
+import { AggregateStoreError, isAggregateStoreError } from "./aggregate-store-error.js";
+import type { AggregatorCheckpoint, StoredDeadLetter } from "./aggregate-store.js";
+import { describeLocation, type SqliteLocation } from "./location.js";
 import { mapSqliteError, type SqlErrorContext } from "./map-sql-error.js";
 import { applyMigrationsSync, MIGRATIONS_TABLE, type SyncMigrationSession } from "./migrations.js";
-import {
-  checkCheckpointName,
-  checkRecord,
-  keysetPages,
-  planDeadLetters,
-  planRead,
-  planReadDeadLetters,
-  toStoredDeadLetter,
-  planWrite,
-  windowSizesOf,
-  writeConflict,
-  type DeadLetterRow,
-  type ReadPlan,
-} from "./records.js";
+import { checkRecord, toStoredDeadLetter, windowSizesOf, writeConflict, aggregateRowToRecord, meanRowToRecord, type AggregateRow, type DeadLetterRow, type MeanRow, type ReadColumns, type PlannedWrite, type ReadPlan } from "./records.js";
+import { SqlAggregateStore, type FetchPage } from "./sql-aggregate-store.js";
 
 export interface OpenSqliteStoreOptions {
   readonly migrate: boolean;
@@ -30,7 +16,6 @@ export interface OpenSqliteStoreOptions {
 }
 
 type Db = BetterSqlite3.Database;
-type Row = [string, string, number, number, number, number, number, number, number];
 
 const COLUMNS = "device_id, sensor_id, window_start, window_end, count, mean, min, max, stddev";
 /** Updates a window only when this write's checkpoint wrote it (or nobody known did): 0 changes is a conflict. */
@@ -54,26 +39,17 @@ ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.
  */
 const MODELS_FILTER = "AND (device_id, sensor_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))";
 
-function selectPage(first: boolean, filtered: boolean): string {
+/** What a read of each kind selects. */
+const READ_COLUMNS: Record<ReadColumns, string> = { all: COLUMNS, means: "device_id, sensor_id, window_end, mean" };
+
+function selectPage(first: boolean, filtered: boolean, columns: ReadColumns): string {
   // The first page starts at a bound; later ones after the last key read (keyset paging on the primary
   // key; within one window size, (window_end, device_id, sensor_id) is unique).
   const start = first ? "window_end >= ?" : "(window_end, device_id, sensor_id) > (?, ?, ?)";
-  return `SELECT ${COLUMNS} FROM window_aggregates
+  return `SELECT ${READ_COLUMNS[columns]} FROM window_aggregates
 WHERE ${start} AND window_end <= ? AND window_end - window_start = ? ${filtered ? MODELS_FILTER : ""}
 ORDER BY window_end, device_id, sensor_id LIMIT ?`;
 }
-
-const toRecord = (r: Row): WindowAggregateRecord => ({
-  deviceId: r[0],
-  sensorId: r[1],
-  windowStartMs: r[2],
-  windowEndMs: r[3],
-  count: r[4],
-  mean: r[5],
-  min: r[6],
-  max: r[7],
-  stddev: r[8],
-});
 
 /**
  * Window aggregates in a SQLite file (or memory) through better-sqlite3: the embedded default. Statements
@@ -82,18 +58,14 @@ const toRecord = (r: Row): WindowAggregateRecord => ({
  * File databases use WAL with synchronous=NORMAL: a committed write survives a crash of the process
  * (not necessarily of the machine), and readers in other processes do not block the writer.
  */
-export class SqliteAggregateStore implements AggregateStore {
+export class SqliteAggregateStore extends SqlAggregateStore {
   readonly dialect = "sqlite" as const;
-  readonly location: string;
   readonly #db: Db;
-  readonly #where: string;
   readonly #statements = new Map<string, BetterSqlite3.Statement<unknown[], unknown>>();
-  #closed = false;
 
   private constructor(db: Db, location: SqliteLocation) {
+    super(location);
     this.#db = db;
-    this.location = formatAggregateStoreLocation(location);
-    this.#where = describeLocation(location);
   }
 
   /**
@@ -115,7 +87,7 @@ export class SqliteAggregateStore implements AggregateStore {
       const store = new SqliteAggregateStore(db, location);
       // Synchronous from BEGIN IMMEDIATE to COMMIT: yielding while holding the lock would let another
       // store of this process block the thread in its busy wait, and neither could finish.
-      applyMigrationsSync("sqlite", store.#migrationSession(), { migrate: options.migrate, where: store.#where });
+      applyMigrationsSync("sqlite", store.#migrationSession(), { migrate: options.migrate, where: store.where });
       return store;
     } catch (e) {
       db?.close();
@@ -161,121 +133,70 @@ export class SqliteAggregateStore implements AggregateStore {
   }
 
   /** A statement on a connection closed under it (better-sqlite3 says so only in a TypeError's text) is `Closed`. */
-  #mapError(e: unknown, context: SqlErrorContext): Error {
-    if (!this.#db.open && !isAggregateStoreError(e)) return new AggregateStoreError(`${this.#where} is closed`, "Closed", { cause: e });
+  protected mapError(e: unknown, context: SqlErrorContext): Error {
+    if (!this.#db.open && !isAggregateStoreError(e)) return new AggregateStoreError(`${this.where} is closed`, "Closed", { cause: e });
     return mapSqliteError(e, context);
   }
 
-  #assertOpen(): void {
-    if (this.#closed) throw new AggregateStoreError(`${this.#where} is closed`, "Closed");
-  }
-
-  async write(aggregates: readonly WindowAggregateRecord[], options: WriteAggregatesOptions = {}): Promise<void> {
-    this.#assertOpen();
-    const context = planWrite(aggregates, options, this.#where);
-    if (context === undefined) return;
-    const checkpoint = options.checkpoint;
-    const deadLetters = planDeadLetters(options);
-    try {
-      const upsert = this.#statement(UPSERT);
-      const upsertCheckpoint = this.#statement(UPSERT_CHECKPOINT);
-      const writer = checkpoint?.name ?? null;
-      // Records are checked inside the transaction, one by one as they are written: an invalid one rolls
-      // back everything before it, checkpoint included.
-      const run = this.#db.transaction(() => {
-        for (let i = 0; i < aggregates.length; i++) {
-          const r = aggregates[i]!;
-          checkRecord(r, i);
-          const { changes } = upsert.run(r.deviceId, r.sensorId, r.windowStartMs, r.windowEndMs, r.count, r.mean, r.min, r.max, r.stddev, writer);
-          if (changes === 0) {
-            const existing = (this.#statement(WRITER_OF).get(r.windowEndMs, r.deviceId, r.sensorId, r.windowStartMs) as { checkpoint_name: string | null }).checkpoint_name;
-            throw writeConflict(this.#where, r, existing, checkpoint?.name);
-          }
+  protected async writePlanned({ aggregates, checkpoint, deadLetters }: PlannedWrite): Promise<void> {
+    const upsert = this.#statement(UPSERT);
+    const upsertCheckpoint = this.#statement(UPSERT_CHECKPOINT);
+    const writer = checkpoint?.name ?? null;
+    // Records are checked inside the transaction, one by one as they are written: an invalid one rolls
+    // back everything before it, checkpoint included.
+    const run = this.#db.transaction(() => {
+      for (let i = 0; i < aggregates.length; i++) {
+        const r = aggregates[i]!;
+        checkRecord(r, i);
+        const { changes } = upsert.run(r.deviceId, r.sensorId, r.windowStartMs, r.windowEndMs, r.count, r.mean, r.min, r.max, r.stddev, writer);
+        if (changes === 0) {
+          const existing = (this.#statement(WRITER_OF).get(r.windowEndMs, r.deviceId, r.sensorId, r.windowStartMs) as { checkpoint_name: string | null }).checkpoint_name;
+          throw writeConflict(this.where, r, existing, checkpoint?.name);
         }
-        const addWindowSize = this.#statement(ADD_WINDOW_SIZE);
-        for (const size of windowSizesOf(aggregates)) addWindowSize.run(size);
-        const addDeadLetter = this.#statement(ADD_DEAD_LETTER);
-        for (const d of deadLetters) addDeadLetter.run(checkpoint!.name, d.sourceKey, d.reason, d.body, d.receivedAtMs);
-        if (checkpoint) upsertCheckpoint.run(checkpoint.name, checkpoint.position, checkpoint.state, Date.now());
-      });
-      run.immediate();
-    } catch (e) {
-      throw this.#mapError(e, context);
-    }
+      }
+      const addWindowSize = this.#statement(ADD_WINDOW_SIZE);
+      for (const size of windowSizesOf(aggregates)) addWindowSize.run(size);
+      const addDeadLetter = this.#statement(ADD_DEAD_LETTER);
+      for (const d of deadLetters) addDeadLetter.run(checkpoint!.name, d.sourceKey, d.reason, d.body, d.receivedAtMs);
+      if (checkpoint) upsertCheckpoint.run(checkpoint.name, checkpoint.position, checkpoint.state, Date.now());
+    });
+    run.immediate();
   }
 
-  async readCheckpoint(name: string, options: OperationOptions = {}): Promise<AggregatorCheckpoint | undefined> {
-    this.#assertOpen();
-    throwIfAborted(options.abortSignal);
-    checkCheckpointName(name);
-    try {
-      const row = this.#statement("SELECT name, position, state FROM aggregator_checkpoints WHERE name = ?").get(name) as AggregatorCheckpoint | undefined;
-      return row ? { name: row.name, position: row.position, state: row.state } : undefined;
-    } catch (e) {
-      throw this.#mapError(e, { where: this.#where, activity: `reading checkpoint ${JSON.stringify(name)}`, fallback: "ReadFailed" });
-    }
+  protected selectCheckpoint(name: string): AggregatorCheckpoint | undefined {
+    return this.#statement("SELECT name, position, state FROM aggregator_checkpoints WHERE name = ?").get(name) as AggregatorCheckpoint | undefined;
   }
 
-  read(options: ReadAggregatesOptions): AsyncIterable<readonly WindowAggregateRecord[]> {
-    const plan = planRead(options);
-    return this.#pages(plan, options.abortSignal);
-  }
-
-  #pages(plan: ReadPlan, abortSignal: AbortSignal | undefined): AsyncGenerator<readonly WindowAggregateRecord[]> {
+  protected pageQuery(plan: ReadPlan, columns: ReadColumns): FetchPage {
     const filtered = plan.models !== undefined;
     const models = plan.models ? JSON.stringify(plan.models.map((m) => [m.deviceId, m.sensorId])) : undefined;
-    const fetchPage = async (last: WindowAggregateRecord | undefined, windowMs: number): Promise<readonly WindowAggregateRecord[]> => {
-      try {
-        const statement = this.#statement(selectPage(last === undefined, filtered)).raw(true);
-        const params: unknown[] = last === undefined ? [plan.fromInclusiveMs] : [last.windowEndMs, last.deviceId, last.sensorId];
-        params.push(plan.toInclusiveMs, windowMs);
-        if (models !== undefined) params.push(models);
-        params.push(plan.pageSize);
-        return (statement.all(...params) as Row[]).map(toRecord);
-      } catch (e) {
-        throw this.#mapError(e, { where: this.#where, activity: "reading aggregates", fallback: "ReadFailed" });
-      }
+    return (last, windowMs) => {
+      const statement = this.#statement(selectPage(last === undefined, filtered, columns)).raw(true);
+      const params: unknown[] = last === undefined ? [plan.fromInclusiveMs] : [last.windowEndMs, last.deviceId, last.sensorId];
+      params.push(plan.toInclusiveMs, windowMs);
+      if (models !== undefined) params.push(models);
+      params.push(plan.pageSize);
+      const rows = statement.all(...params);
+      return columns === "all" ? (rows as AggregateRow[]).map(aggregateRowToRecord) : (rows as MeanRow[]).map(meanRowToRecord);
     };
-    return keysetPages(plan, this.#where, () => this.windowSizes(), fetchPage, () => this.#assertOpen(), abortSignal);
   }
 
-  async readDeadLetters(options: ReadDeadLettersOptions = {}): Promise<StoredDeadLetter[]> {
-    this.#assertOpen();
-    throwIfAborted(options.abortSignal);
-    const { checkpointName, limit } = planReadDeadLetters(options);
-    try {
-      const where = checkpointName === undefined ? "" : "WHERE checkpoint_name = ?";
-      const statement = this.#statement(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters ${where} ${DEAD_LETTER_ORDER}`).raw(true);
-      const rows = (checkpointName === undefined ? statement.all(limit) : statement.all(checkpointName, limit)) as DeadLetterRow[];
-      return rows.map(toStoredDeadLetter);
-    } catch (e) {
-      throw this.#mapError(e, { where: this.#where, activity: "reading dead letters", fallback: "ReadFailed" });
-    }
+  protected selectDeadLetters(checkpointName: string | undefined, limit: number): StoredDeadLetter[] {
+    const where = checkpointName === undefined ? "" : "WHERE checkpoint_name = ?";
+    const statement = this.#statement(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters ${where} ${DEAD_LETTER_ORDER}`).raw(true);
+    const rows = (checkpointName === undefined ? statement.all(limit) : statement.all(checkpointName, limit)) as DeadLetterRow[];
+    return rows.map(toStoredDeadLetter);
   }
 
-  async windowSizes(options: OperationOptions = {}): Promise<number[]> {
-    this.#assertOpen();
-    throwIfAborted(options.abortSignal);
-    try {
-      return (this.#statement(WINDOW_SIZES).raw(true).all() as [number][]).map((r) => r[0]);
-    } catch (e) {
-      throw this.#mapError(e, { where: this.#where, activity: "reading the window sizes", fallback: "ReadFailed" });
-    }
+  protected selectWindowSizes(): number[] {
+    return (this.#statement(WINDOW_SIZES).raw(true).all() as [number][]).map((r) => r[0]);
   }
 
-  async schemaVersion(options: OperationOptions = {}): Promise<number> {
-    this.#assertOpen();
-    throwIfAborted(options.abortSignal);
-    try {
-      return this.#version();
-    } catch (e) {
-      throw this.#mapError(e, { where: this.#where, activity: "reading the schema version", fallback: "ReadFailed" });
-    }
+  protected selectSchemaVersion(): number {
+    return this.#version();
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+  protected closeConnections(): void {
     this.#statements.clear();
     this.#db.close();
   }

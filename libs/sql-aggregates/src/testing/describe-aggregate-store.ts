@@ -1,11 +1,11 @@
-import { requireTestFramework, type TestFramework as BaseTestFramework } from "@fleetscore/test-support";
+import { failureOf, requireTestFramework, type TestFramework } from "@fleetscore/test-support";
 import { randomBytes } from "node:crypto";
 import type { AggregateStore, AggregatorCheckpoint, ReadAggregatesOptions } from "../store/aggregate-store.js";
 import type { WindowAggregateRecord } from "@fleetscore/stream-windowing";
 import { LATEST_SCHEMA_VERSION } from "../store/migrations.js";
 
-/** The test-framework hooks the suite needs (vitest's, jest's or mocha+chai's fit). */
-export type TestFramework = BaseTestFramework<{ toBe(expected: unknown): void; toEqual(expected: unknown): void }>;
+/** The test-framework hooks the suite needs (`toBe` and `toEqual`: vitest's, jest's or mocha+chai's fit). */
+export type { TestFramework };
 
 /**
  * Opens a store on the database `database` (a fresh lower-case name such as `t1a2b3c4d5e6`), creating it
@@ -28,16 +28,6 @@ export interface DescribeAggregateStoreOptions {
   readonly volumeTimeoutInMs?: number;
 }
 
-type Failure = Error & { code?: string };
-
-async function failure(p: Promise<unknown> | (() => Promise<unknown>)): Promise<Failure | undefined> {
-  try {
-    await (typeof p === "function" ? p() : p);
-    return undefined;
-  } catch (e) {
-    return e as Failure;
-  }
-}
 
 /** Exact text of a float64, telling -0 from 0 (String(x) is the shortest text that reads back as x). */
 const exact = (n: number): string => (Object.is(n, -0) ? "-0" : String(n));
@@ -115,7 +105,7 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
     });
 
     it("refuses migrate: false on a database without the schema (SchemaOutdated)", async () => {
-      const err = await failure(async () => {
+      const err = await failureOf(async () => {
         const store = await openStore(newDatabase(), { migrate: false });
         await store.close();
       });
@@ -227,13 +217,13 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
         // The other aggregation's windows: new ones first (thousands, so batching stores see several
         // batches), then one already written by "odd".
         const others = [...grid(3_000, BASE + 40_000_000), { ...records[1_234]!, mean: 99 }];
-        const err = await failure(store.write(others, { checkpoint: even }));
+        const err = await failureOf(store.write(others, { checkpoint: even }));
         expect(err?.code).toBe("WriteConflict");
         expect(err?.message.includes('written by checkpoint "odd"; checkpoint "even" may not overwrite it'), err?.message).toBe(true);
         expect(lines(await readAll(store))).toEqual(before);
         expect(await store.readCheckpoint("even")).toBe(undefined);
         // A write without a checkpoint may not overwrite "odd"'s windows either.
-        expect((await failure(store.write([{ ...records[0]!, mean: 7 }])))?.code).toBe("WriteConflict");
+        expect((await failureOf(store.write([{ ...records[0]!, mean: 7 }])))?.code).toBe("WriteConflict");
         // A replay of the same checkpoint upserts.
         const changed = records.slice(0, 10).map((r) => ({ ...r, mean: r.mean + 1 }));
         await store.write(changed, { checkpoint: { ...odd, position: "2" } });
@@ -260,10 +250,10 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
         expect(lines(await readAll(store, { windowMs: 60_000 }))).toEqual(lines(sorted(oneMinute)));
         expect(lines(await readAll(store, { windowMs: 5_000, pageSize: 7 }))).toEqual(lines(sorted(fiveSeconds)));
         expect(await readAll(store, { windowMs: 10_000 })).toEqual([]);
-        const err = await failure(readAll(store));
+        const err = await failureOf(readAll(store));
         expect(err?.code).toBe("AmbiguousWindowSize");
         expect(err?.message.includes("2 sizes (5s, 1m)"), err?.message).toBe(true);
-        expect((await failure(readAll(store, { windowMs: 0 })))?.code).toBe("InvalidArgument");
+        expect((await failureOf(readAll(store, { windowMs: 0 })))?.code).toBe("InvalidArgument");
       });
     });
 
@@ -288,11 +278,11 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
         expect(await store.readDeadLetters({ checkpointName: "other" })).toEqual([]);
         expect((await store.readDeadLetters({ checkpointName: "hub", limit: 1 })).length).toBe(1);
         // A write that fails (a window another checkpoint wrote) keeps none of its dead letters.
-        const err = await failure(store.write([grid(10)[0]!], { checkpoint: { name: "intruder", position: "p", state: "" }, deadLetters: [{ ...letters[0]!, sourceKey: "partition 9 #9" }] }));
+        const err = await failureOf(store.write([grid(10)[0]!], { checkpoint: { name: "intruder", position: "p", state: "" }, deadLetters: [{ ...letters[0]!, sourceKey: "partition 9 #9" }] }));
         expect(err?.code).toBe("WriteConflict");
         expect((await store.readDeadLetters()).map((d) => d.sourceKey)).toEqual(["partition 1 #3", "partition 0 #7"]);
         // Dead letters belong to a checkpoint.
-        expect((await failure(store.write([], { deadLetters: letters })))?.code).toBe("InvalidArgument");
+        expect((await failureOf(store.write([], { deadLetters: letters })))?.code).toBe("InvalidArgument");
       });
     });
 
@@ -319,12 +309,12 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
         ];
         for (const [field, change] of invalid) {
           const bad = { ...record("dev-x", "s1", BASE + 98_000_000, 1), ...change };
-          const err = await failure(store.write([...good, bad], { checkpoint: c2 }));
+          const err = await failureOf(store.write([...good, bad], { checkpoint: c2 }));
           expect(err?.code, `a record with a bad ${field}`).toBe("InvalidRecord");
           expect(err?.message.includes(field), `message names ${field}: ${err?.message}`).toBe(true);
           expect(err?.message.includes(`index ${good.length}`), `message names the index: ${err?.message}`).toBe(true);
         }
-        expect((await failure(store.write(grid(10, BASE + 90_000_000), { checkpoint: { name: "", position: "", state: "" } })))?.code).toBe("InvalidRecord");
+        expect((await failureOf(store.write(grid(10, BASE + 90_000_000), { checkpoint: { name: "", position: "", state: "" } })))?.code).toBe("InvalidRecord");
         expect(lines(await readAll(store))).toEqual(lines(sorted(batch1)));
         expect(await store.readCheckpoint("agg")).toEqual(c1);
 
@@ -395,6 +385,27 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
       });
     });
 
+    it("reads means only: the same windows, order, filter and paging as read, with pair, end and mean each", async () => {
+      await withStore(async (store) => {
+        const records = grid(200);
+        await store.write(records);
+        const meansOf = (rs: readonly WindowAggregateRecord[]) => rs.map((r) => [r.deviceId, r.sensorId, exact(r.windowEndMs), exact(r.mean)].join(" "));
+        const readMeans = async (options: Partial<ReadAggregatesOptions>) => {
+          const out: string[][] = [];
+          for await (const page of store.readMeans({ fromMs: -Infinity, toMs: Infinity, ...options })) {
+            out.push(page.map((m) => [m.deviceId, m.sensorId, exact(m.windowEndMs), exact(m.mean)].join(" ")));
+            expect(Object.keys(page[0]!).sort()).toEqual(["deviceId", "mean", "sensorId", "windowEndMs"]);
+          }
+          return out.flat();
+        };
+        expect(await readMeans({})).toEqual(meansOf(sorted(records)));
+        const wanted = [{ deviceId: "dev-3", sensorId: "s1" }];
+        const filtered = await readAll(store, { models: wanted, fromMs: BASE + 5_000 });
+        expect(filtered.length).toBe(1);
+        expect(await readMeans({ models: wanted, pageSize: 1, fromMs: BASE + 5_000 })).toEqual(meansOf(filtered));
+      });
+    });
+
     it("pages with pageSize 1 and 3 across records sharing a window end, never yielding an empty page", async () => {
       await withStore(async (store) => {
         const records = [
@@ -432,12 +443,12 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
     it("rejects bad read options with InvalidArgument, and honours an aborted signal", async () => {
       await withStore(async (store) => {
         for (const bad of [{ fromMs: Number.NaN, toMs: 1 }, { fromMs: 0, toMs: Number.NaN }, { fromMs: 0, toMs: 1, pageSize: 0 }, { fromMs: 0, toMs: 1, pageSize: 1.5 }]) {
-          expect((await failure(pages(store, bad)))?.code, JSON.stringify(bad)).toBe("InvalidArgument");
+          expect((await failureOf(pages(store, bad)))?.code, JSON.stringify(bad)).toBe("InvalidArgument");
         }
         const controller = new AbortController();
         controller.abort();
-        expect((await failure(store.write(grid(10), { abortSignal: controller.signal })))?.name).toBe("AbortError");
-        expect((await failure(pages(store, { fromMs: 0, toMs: Number.POSITIVE_INFINITY, abortSignal: controller.signal })))?.name).toBe("AbortError");
+        expect((await failureOf(store.write(grid(10), { abortSignal: controller.signal })))?.name).toBe("AbortError");
+        expect((await failureOf(pages(store, { fromMs: 0, toMs: Number.POSITIVE_INFINITY, abortSignal: controller.signal })))?.name).toBe("AbortError");
         expect(await readAll(store)).toEqual([]);
       });
     });
@@ -471,10 +482,10 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
       const store = await openStore(newDatabase());
       await store.close();
       await store.close();
-      expect((await failure(store.write(grid(1))))?.code).toBe("Closed");
-      expect((await failure(pages(store, { fromMs: 0, toMs: 1 })))?.code).toBe("Closed");
-      expect((await failure(store.readCheckpoint("x")))?.code).toBe("Closed");
-      expect((await failure(store.schemaVersion()))?.code).toBe("Closed");
+      expect((await failureOf(store.write(grid(1))))?.code).toBe("Closed");
+      expect((await failureOf(pages(store, { fromMs: 0, toMs: 1 })))?.code).toBe("Closed");
+      expect((await failureOf(store.readCheckpoint("x")))?.code).toBe("Closed");
+      expect((await failureOf(store.schemaVersion()))?.code).toBe("Closed");
     });
   });
 }

@@ -1,21 +1,6 @@
 import { Readable } from "node:stream";
 import type { BlobRequestConditions } from "@azure/storage-blob";
-import type {
-  AcquireBlobLeaseOptions,
-  BlobBody,
-  BlobLease,
-  BlobExistsOptions,
-  BlobItem,
-  BlobProperties,
-  BlobStore,
-  BreakBlobLeaseOptions,
-  DeleteBlobOptions,
-  GetBlobOptions,
-  GetBlobPropertiesOptions,
-  ListBlobsOptions,
-  PutBlobOptions,
-  PutBlobResult,
-} from "../blob-store.js";
+import type { AcquireBlobLeaseOptions, BlobBody, BlobLease, BlobExistsOptions, BlobItem, BlobProperties, BlobStore, BreakBlobLeaseOptions, DeleteBlobOptions, GetBlobOptions, GetBlobPropertiesOptions, ListBlobsOptions, PutBlobOptions, PutBlobResult } from "../blob-store.js";
 import type { OperationOptions } from "@fleetscore/contracts";
 import { BlobStoreError, isBlobStoreError, throwIfAborted } from "../blob-store-error.js";
 import { validateBlobName, validateBlobPrefix } from "../blob-name.js";

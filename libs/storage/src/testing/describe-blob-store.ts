@@ -1,10 +1,10 @@
-import { requireTestFramework, type TestFramework as BaseTestFramework } from "@fleetscore/test-support";
+import { failureOf, requireTestFramework, type Failure, type TestFramework } from "@fleetscore/test-support";
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import type { BlobStore } from "../blob-store.js";
 
-/** The test-framework hooks the suite needs (vitest's, jest's or mocha+chai's fit). */
-export type TestFramework = BaseTestFramework<{ toBe(expected: unknown): void; toEqual(expected: unknown): void }>;
+/** The test-framework hooks the suite needs (`toBe` and `toEqual`: vitest's, jest's or mocha+chai's fit). */
+export type { TestFramework };
 
 export interface DescribeBlobStoreOptions {
   /** `{ describe, it, expect }` from your test framework. */
@@ -13,16 +13,6 @@ export interface DescribeBlobStoreOptions {
   readonly manyBlobs?: number;
 }
 
-type Failure = Error & { code?: string };
-
-async function failure(p: Promise<unknown> | (() => Promise<unknown>)): Promise<Failure | undefined> {
-  try {
-    await (typeof p === "function" ? p() : p);
-    return undefined;
-  } catch (e) {
-    return e as Failure;
-  }
-}
 
 async function collect(stream: AsyncIterable<Uint8Array | string>): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -111,7 +101,7 @@ export function describeBlobStore(name: string, createStore: () => Promise<BlobS
       expect(await store.delete("d/x.txt")).toBe(true);
       expect(await store.exists("d/x.txt")).toBe(false);
       expect(await store.delete("d/x.txt")).toBe(false);
-      expect((await failure(store.get("d/x.txt")))?.code).toBe("BlobNotFound");
+      expect((await failureOf(store.get("d/x.txt")))?.code).toBe("BlobNotFound");
       expect(await names(store)).toEqual([]);
     });
 
@@ -130,7 +120,7 @@ export function describeBlobStore(name: string, createStore: () => Promise<BlobS
     it("honours ifNoneMatch \"*\" (create only) and ifMatch (replace only that version)", async () => {
       const store = await createStore();
       const created = await store.put("c.txt", text("v1"), { ifNoneMatch: "*" });
-      const exists = await failure(store.put("c.txt", text("v2"), { ifNoneMatch: "*" }));
+      const exists = await failureOf(store.put("c.txt", text("v2"), { ifNoneMatch: "*" }));
       expect(exists?.name).toBe("BlobStoreError");
       expect(exists?.code).toBe("PreconditionFailed");
       expect(exists?.message.includes("c.txt"), "message names the blob").toBe(true);
@@ -138,14 +128,14 @@ export function describeBlobStore(name: string, createStore: () => Promise<BlobS
 
       const updated = await store.put("c.txt", text("v2"), { ifMatch: created.etag });
       expect(updated.etag === created.etag, "new etag").toBe(false);
-      const stale = await failure(store.put("c.txt", text("v3"), { ifMatch: created.etag }));
+      const stale = await failureOf(store.put("c.txt", text("v3"), { ifMatch: created.etag }));
       expect(stale?.code).toBe("PreconditionFailed");
       expect(Buffer.from(await store.get("c.txt")).toString()).toBe("v2");
       const stream = await store.put("c.txt", Readable.from([Buffer.from("v4")]), { ifMatch: updated.etag });
       expect(stream.etag === updated.etag).toBe(false);
-      expect((await failure(store.put("c.txt", Readable.from([Buffer.from("v5")]), { ifMatch: updated.etag })))?.code).toBe("PreconditionFailed");
+      expect((await failureOf(store.put("c.txt", Readable.from([Buffer.from("v5")]), { ifMatch: updated.etag })))?.code).toBe("PreconditionFailed");
       expect(Buffer.from(await store.get("c.txt")).toString()).toBe("v4");
-      expect((await failure(store.put("missing.txt", text("x"), { ifMatch: created.etag })))?.code).toBe("PreconditionFailed");
+      expect((await failureOf(store.put("missing.txt", text("x"), { ifMatch: created.etag })))?.code).toBe("PreconditionFailed");
       expect(await store.exists("missing.txt")).toBe(false);
     });
 
@@ -166,7 +156,7 @@ export function describeBlobStore(name: string, createStore: () => Promise<BlobS
     it("reports a missing blob as BlobNotFound, naming it", async () => {
       const store = await createStore();
       for (const attempt of [() => store.get("no/such.txt"), () => store.getStream("no/such.txt"), () => store.getProperties("no/such.txt")]) {
-        const err = await failure(attempt);
+        const err = await failureOf(attempt);
         expect(err?.name).toBe("BlobStoreError");
         expect(err?.code).toBe("BlobNotFound");
         expect(err?.message.includes("no/such.txt"), "message names the blob").toBe(true);
@@ -178,12 +168,12 @@ export function describeBlobStore(name: string, createStore: () => Promise<BlobS
       const bad = ["", "../x", "a/../b", "a/./b", "/abs", "a\\b", "a\u0000b", "tab\there", "a//b", "a/", "x".repeat(1025)];
       for (const n of bad) {
         for (const attempt of [() => store.put(n, text("x")), () => store.get(n), () => store.exists(n), () => store.delete(n), () => store.getProperties(n)]) {
-          const err = await failure(attempt);
+          const err = await failureOf(attempt);
           expect(err?.code, `name ${JSON.stringify(n)}`).toBe("InvalidName");
           expect(err?.message.includes(JSON.stringify(n).slice(0, 40)), `message names ${JSON.stringify(n)}`).toBe(true);
         }
       }
-      expect((await failure(async () => names(store, "../")))?.code).toBe("InvalidName");
+      expect((await failureOf(async () => names(store, "../")))?.code).toBe("InvalidName");
       expect(await names(store)).toEqual([]);
     });
 
@@ -207,7 +197,7 @@ export function describeBlobStore(name: string, createStore: () => Promise<BlobS
           }
         },
       ];
-      for (const attempt of attempts) expect((await failure(attempt))?.name).toBe("AbortError");
+      for (const attempt of attempts) expect((await failureOf(attempt))?.name).toBe("AbortError");
       expect(await store.exists("b.txt")).toBe(false);
       expect(await store.exists("a.txt")).toBe(true);
     });
@@ -215,9 +205,9 @@ export function describeBlobStore(name: string, createStore: () => Promise<BlobS
     it("leases a blob to one holder: others are refused until it is released or broken", async () => {
       const store = await createStore();
       const lease = await store.acquireLease("run/_lease", { durationInSeconds: 15 });
-      expect((await failure(store.acquireLease("run/_lease", { durationInSeconds: 15 })))?.code).toBe("LeaseAlreadyPresent");
-      expect((await failure(store.put("run/_lease", text("intruder"))))?.code, "a put without the lease id").toBe("LeaseAlreadyPresent");
-      expect((await failure(store.put("run/_lease", text("x"), { leaseId: "00000000-0000-0000-0000-000000000000" })))?.code).toBe("LeaseLost");
+      expect((await failureOf(store.acquireLease("run/_lease", { durationInSeconds: 15 })))?.code).toBe("LeaseAlreadyPresent");
+      expect((await failureOf(store.put("run/_lease", text("intruder"))))?.code, "a put without the lease id").toBe("LeaseAlreadyPresent");
+      expect((await failureOf(store.put("run/_lease", text("x"), { leaseId: "00000000-0000-0000-0000-000000000000" })))?.code).toBe("LeaseLost");
       await store.put("run/_lease", text("holder"), { leaseId: lease.leaseId });
       await lease.renew();
       expect((await store.getProperties("run/_lease")).leased, "leased").toBe(true);
@@ -227,9 +217,9 @@ export function describeBlobStore(name: string, createStore: () => Promise<BlobS
       const next = await store.acquireLease("run/_lease", { durationInSeconds: 15 });
       const { etag } = await store.getProperties("run/_lease");
       await store.put("run/_lease", text("next"), { leaseId: next.leaseId });
-      expect((await failure(store.breakLease("run/_lease", { ifMatch: etag })))?.code, "break on an old ETag").toBe("PreconditionFailed");
+      expect((await failureOf(store.breakLease("run/_lease", { ifMatch: etag })))?.code, "break on an old ETag").toBe("PreconditionFailed");
       await store.breakLease("run/_lease", { ifMatch: (await store.getProperties("run/_lease")).etag });
-      expect((await failure(next.renew()))?.code, "the broken holder's renew").toBe("LeaseLost");
+      expect((await failureOf(next.renew()))?.code, "the broken holder's renew").toBe("LeaseLost");
       const third = await store.acquireLease("run/_lease", { durationInSeconds: 15 });
       await third.release();
       await next.release(); // a lost lease releases quietly
