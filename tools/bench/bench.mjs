@@ -13,6 +13,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { gunzipSync } from "node:zlib";
+import { checkExpected, loadExpected } from "./check-expected.mjs";
 import { checkOutput, countDataRows } from "./check-output.mjs";
 import { findPython, PYTHON_INSTALL_HINT } from "./find-python.mjs";
 import { fixed, formatMemoryTable, formatParseTable, formatRunTable, int } from "./format-table.mjs";
@@ -40,6 +41,8 @@ const BASELINE_RUNS = ["seed", "baseline"];
  * @property {"auto" | "ts" | "onnx"} [engine]
  * @property {boolean} [onnxOnly] point --models at a folder holding only the .onnx files
  * @property {number} [workers] this worker count instead of --workers
+ * @property {boolean} [float32] scores in float32 (onnx): not held to scikit-learn's 1e-12
+ * @property {string} [scorer] this build of the scorer instead of --scorer (--compare)
  */
 
 /** @type {RunDef[]} */
@@ -47,14 +50,14 @@ const RUNS = [
   { name: "auto", kind: "scorer", engine: "auto", description: "score (default engine: ts on the float64 .json params), --workers N" },
   { name: "auto-1w", kind: "scorer", engine: "auto", workers: 1, description: "the same with --workers 1 (for the 2-worker scaling)" },
   { name: "seed", kind: "seed", description: "seed-baseline.py: one Python process, pickles, sklearn decision_function, pandas to_csv" },
-  { name: "ts-onnx", kind: "scorer", engine: "ts", onnxOnly: true, description: "score --engine ts on the .onnx only (float32)" },
-  { name: "onnx", kind: "scorer", engine: "onnx", description: "score --engine onnx (onnxruntime-node)" },
-  { name: "baseline", kind: "baseline", description: "naive-baseline.mjs: whole CSV in memory, 1 ORT session per model, sequential" },
+  { name: "ts-onnx", kind: "scorer", engine: "ts", onnxOnly: true, float32: true, description: "score --engine ts on the .onnx only (float32)" },
+  { name: "onnx", kind: "scorer", engine: "onnx", float32: true, description: "score --engine onnx (onnxruntime-node)" },
+  { name: "baseline", kind: "baseline", float32: true, description: "naive-baseline.mjs: whole CSV in memory, 1 ORT session per model, sequential" },
 ];
 const DEFAULT_RUNS = "auto,auto-1w,seed";
 
 const USAGE = `usage: npm run bench -- [--repeat N] [--runs ${RUNS.map((r) => r.name).join(",")}] [--fixture DIR[,DIR]]
-                        [--workers N] [--parsers] [--memory] [--skip-build] [--scorer PATH/main.js] [--timeout SECONDS]`;
+                        [--workers N] [--parsers] [--memory] [--skip-build] [--scorer PATH/main.js] [--compare PATH/main.js] [--timeout SECONDS]`;
 
 /** Temp files and folders to delete on exit, even on Ctrl-C. */
 const temps = new Set();
@@ -97,6 +100,7 @@ function parseOptions() {
       workers: { type: "string" },
       "skip-build": { type: "boolean", default: false },
       scorer: { type: "string" },
+      compare: { type: "string" },
       timeout: { type: "string", default: "600" },
       fixture: { type: "string", multiple: true },
       help: { type: "boolean", short: "h", default: false },
@@ -125,6 +129,8 @@ function parseOptions() {
     // Another build of the scorer (e.g. a snapshot of another commit) is used as it is.
     skipBuild: values["skip-build"] || values.scorer !== undefined,
     scorer: values.scorer === undefined ? DEFAULT_SCORER : resolve(values.scorer),
+    // Another build (e.g. a snapshot of the commit before a change), run as `auto` and `auto-1w` are, in the same rounds.
+    compare: values.compare === undefined ? null : resolve(values.compare),
     timeoutSeconds,
     fixtures: (values.fixture ?? DEFAULT_FIXTURES).flatMap((f) => f.split(",")).filter(Boolean).map((f) => resolve(f)),
   };
@@ -170,6 +176,7 @@ function scorerHasWorkersFlag(scorer) {
  * @property {string | null} pickles the seed baseline's pickle folder, when the fixture has one
  * @property {string | null} python an interpreter with scikit-learn and pandas
  * @property {{ files: number, rows: number }} expected
+ * @property {Awaited<ReturnType<typeof loadExpected>>} sklearn the fixture's scikit-learn figures, if any
  * @property {number} repeat
  * @property {number | null} workers null: the scorer has no --workers flag
  * @property {number} timeoutSeconds
@@ -205,7 +212,7 @@ async function runOnce(def, ctx, round) {
         : def.kind === "baseline"
           ? [BASELINE, ["--models", models, "--data", ctx.data, "--out", out], out, {}]
           : [
-              ctx.scorer,
+              def.scorer ?? ctx.scorer,
               ["score", "--models", models, "--data", ctx.data, "--out", out, "--run-id", RUN_ID, "--engine", def.engine ?? "auto", ...workersArgs],
               join(out, RUN_ID),
               {},
@@ -224,6 +231,13 @@ async function runOnce(def, ctx, round) {
     else if (r.code !== 0) check.failure = r.signal ? `killed by ${r.signal}` : `exit ${r.code}`;
     // The seed baseline writes no manifest.
     else check = await checkOutput(outputDir, ctx.expected, { manifest: def.kind !== "seed" });
+    // The contract, where the fixture has scikit-learn's figures: labels equal, scores within 1e-12.
+    let maxScoreDiff = null;
+    if (check.ok && ctx.sklearn && !ctx.label && !def.float32) {
+      const c = await checkExpected(outputDir, ctx.sklearn);
+      maxScoreDiff = c.maxScoreDiff;
+      if (!c.ok) check = { ...check, ok: false, failure: c.failure };
+    }
     progress(`  ${label}: ${fixed(r.wallSeconds)} s, ${fixed(r.cpuSeconds ?? NaN)} s CPU, ${int(r.maxRssMB ?? NaN)} MB${check.ok ? "" : `, FAILED: ${check.failure}`}`);
     if (!check.ok && r.stderrTail) progress(r.stderrTail.trim().split("\n").slice(-5).map((l) => `    | ${l.slice(0, 300)}`).join("\n"));
     return {
@@ -238,6 +252,7 @@ async function runOnce(def, ctx, round) {
       descendantsMaxRssMB: r.descendantsMaxRssMB,
       outputFiles: check.files,
       outputRows: check.rows,
+      maxScoreDiff,
       stdout: r.stdout.trim(),
       stderrTail: check.ok ? undefined : r.stderrTail,
     };
@@ -311,8 +326,14 @@ async function benchFixture(fixture, opts, env) {
   for (const f of onnxFiles) symlinkSync(join(models, f), join(onnxOnlyModels, f));
 
   /** @type {RunCtx} */
-  const ctx = { scorer: opts.scorer, data, models, onnxOnlyModels, pickles, python: env.python, expected, repeat: opts.repeat, workers: env.workers, timeoutSeconds: opts.timeoutSeconds };
+  const sklearn = await loadExpected(fixture);
+  const ctx = { scorer: opts.scorer, data, models, onnxOnlyModels, pickles, python: env.python, expected, sklearn, repeat: opts.repeat, workers: env.workers, timeoutSeconds: opts.timeoutSeconds };
   const wanted = RUNS.filter((r) => opts.runs.includes(r.name));
+  if (opts.compare) {
+    for (const def of RUNS.filter((r) => r.name.startsWith("auto") && opts.runs.includes(r.name))) {
+      wanted.push({ ...def, name: `${def.name}@compare`, scorer: opts.compare, description: `${def.name} with ${opts.compare}` });
+    }
+  }
   const skipped = wanted.map((def) => ({ name: def.name, reason: skipReason(def, ctx) })).filter((s) => s.reason !== null);
   for (const s of skipped) progress(`  skipping ${s.name}: ${s.reason}`);
   const defs = wanted.filter((def) => !skipped.some((s) => s.name === def.name));
@@ -356,6 +377,10 @@ async function benchFixture(fixture, opts, env) {
     out.push(`base = ${base ? base.name : "(no baseline ran)"}; x/base = this run / base (wall, CPU = user + sys of all threads, peak RSS); speed-up = base wall / wall`);
     const [two, one] = ["auto", "auto-1w"].map((n) => results.runs.find((r) => r.name === n && r.ok));
     if (two && one) out.push(`workers: auto (${env.workers ?? "default"}) vs auto-1w: ${fixed(two.rowsPerSecond / one.rowsPerSecond)}x the rows/s`);
+    if (sklearn) {
+      const diffs = results.runs.map((r) => `${r.name} ${r.samples.some((x) => x.maxScoreDiff === null) ? "-" : Math.max(...r.samples.map((x) => x.maxScoreDiff)).toExponential(1)}`);
+      out.push(`checked against scikit-learn (expected_summary.csv rows and anomalies per model, subset scores within 1e-12); max |score diff|: ${diffs.join(", ")}`);
+    }
     for (const s of skipped) out.push(`skipped ${s.name}: ${s.reason}`);
     const withDescendants = results.runs.filter((r) => r.samples.some((s) => s.descendantsMaxRssMB > 0));
     for (const r of withDescendants) out.push(`note: ${r.name} started node child processes (peak RSS sum ${int(median(r.samples.map((s) => s.descendantsMaxRssMB)))} MB, not in the table)`);
