@@ -35,26 +35,29 @@ export const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 
 
 /**
  * The side-by-side table of the end-to-end runs, with ratios against the baseline run.
- * @param {RunSummary[]} runs
- * @param {string} baselineName
+ * @param {(RunSummary & { cpuSeconds: number })[]} runs
+ * @param {string | undefined} baselineName
  * @returns {string[]}
  */
 export function formatRunTable(runs, baselineName) {
   const base = runs.find((r) => r.name === baselineName && r.ok);
   const rows = runs.map((r) => {
-    if (!r.ok) return [r.name, "FAILED", "-", "-", "-", "-", r.failure ?? ""];
+    if (!r.ok) return [r.name, "FAILED", "-", "-", "-", "-", "-", "-", "-", r.failure ?? ""];
     const rss = r.maxRssMB ?? NaN;
     return [
       r.name,
       fixed(r.wallSeconds),
+      fixed(r.cpuSeconds),
       int(r.rows / r.wallSeconds),
       int(rss),
       base ? ratio(r.wallSeconds, base.wallSeconds) : "-",
+      base ? ratio(r.cpuSeconds, base.cpuSeconds) : "-",
       base ? ratio(rss, base.maxRssMB ?? NaN) : "-",
+      base ? ratio(base.wallSeconds, r.wallSeconds) : "-",
       r.description,
     ];
   });
-  return table(["run", "wall s", "rows/s", "peak RSS MB", "wall/base", "RSS/base", "what"], rows, [6]);
+  return table(["run", "wall s", "CPU s", "rows/s", "peak RSS MB", "wall/base", "CPU/base", "RSS/base", "speed-up", "what"], rows, [9]);
 }
 
 /**

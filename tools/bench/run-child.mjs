@@ -8,6 +8,7 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const PRELOAD = join(dirname(fileURLToPath(import.meta.url)), "report-usage.mjs");
+const PYTHON_WRAPPER = join(dirname(fileURLToPath(import.meta.url)), "report-usage.py");
 
 /** Children still running, so an interrupted harness can stop them before deleting their folders. */
 const live = new Set();
@@ -46,10 +47,11 @@ export async function stopChildren(ms = 10_000) {
  */
 
 /**
- * Runs `node --import report-usage.mjs <script> ...args` and measures it.
+ * Runs `node --import report-usage.mjs <script> ...args` (or, with `python`, `<python> report-usage.py
+ * <script> ...args`) and measures it.
  * @param {string} script absolute path of the script to run
  * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs?: number, nodeArgs?: string[] }} [options]
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs?: number, nodeArgs?: string[], python?: string }} [options]
  * @returns {Promise<ChildResult>}
  */
 export async function runChild(script, args, options = {}) {
@@ -60,9 +62,11 @@ export async function runChild(script, args, options = {}) {
   const env = { ...(options.env ?? process.env), BENCH_USAGE_FILE: usageFile };
   delete env.BENCH_USAGE_ROOT_PID;
   try {
-    const nodeArgs = [...(options.nodeArgs ?? []), "--import", pathToFileURL(PRELOAD).href, script, ...args];
+    const [command, commandArgs] = options.python
+      ? [options.python, [PYTHON_WRAPPER, script, ...args]]
+      : [process.execPath, [...(options.nodeArgs ?? []), "--import", pathToFileURL(PRELOAD).href, script, ...args]];
     const started = performance.now();
-    const { code, signal, timedOut, stdout, stderr } = await spawnAndWait(process.execPath, nodeArgs, {
+    const { code, signal, timedOut, stdout, stderr } = await spawnAndWait(command, commandArgs, {
       cwd: options.cwd,
       env,
       timeoutMs: options.timeoutMs,

@@ -32,6 +32,11 @@ export interface RunOutput {
   writeFile(name: string, content: string | Uint8Array, options?: OperationOptions): Promise<void>;
   /** Appends to the partial file of `name`, creating it. */
   append(name: string, content: Uint8Array, options?: OperationOptions): Promise<void>;
+  /**
+   * The local path of the partial file of `name`, for writers on other threads (the scoring workers append
+   * to it directly; `commit` and `discard` work as after `append`). Absent where files are not local (Blob).
+   */
+  partialFilePath?(name: string): string;
   /** Makes the partial file of `name` visible as `name`, replacing any older one. */
   commit(name: string, options?: OperationOptions): Promise<void>;
   /** Deletes the partial file of `name`, if any. */
@@ -140,6 +145,10 @@ export class FolderRunOutput implements RunOutput {
     const path = join(this.location, name + PARTIAL_SUFFIX);
     await this.#ensureFolder();
     await this.#io("append to", path, () => appendFile(path, content));
+  }
+
+  partialFilePath(name: string): string {
+    return join(this.location, name + PARTIAL_SUFFIX);
   }
 
   async commit(name: string): Promise<void> {

@@ -147,7 +147,9 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
     signalOpt,
   );
 
-  const outputs = new ModelOutputs(output, toScore, PREDICTION_CSV_HEADER + "\n", signalOpt);
+  // Model affinity where the files are local and there are workers: each worker writes its models' files.
+  const affinity = workers > 0 && output.partialFilePath !== undefined;
+  const outputs = new ModelOutputs(output, toScore, PREDICTION_CSV_HEADER + "\n", { ...signalOpt, writtenByScorers: affinity });
   const noModelRows = new Map<string, number>();
   const resumedRows = new Map<string, number>();
   const malformedSamples: MalformedRowSample[] = [];
@@ -202,9 +204,13 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
       maxMalformedSamples: MAX_MALFORMED_SAMPLES,
     },
     workers,
+    affinity ? { partialPaths: outputs.partialFilePaths()!, header: PREDICTION_CSV_HEADER + "\n" } : undefined,
   );
   try {
     await pumpChunks(input.chunks, scorers, applyInOrder, abortSignal, (seq, read) => chunkBytesRead.set(seq, read));
+    for (const f of (await Promise.all(scorers.map((s) => s.finish()))).flat()) {
+      if (outputs.fail(f)) logger.warning(`model ${toScore[f.modelIndex]!.modelId} failed: ${f.message}`, { ...log, model: toScore[f.modelIndex]!.modelId });
+    }
     // Before any prediction file is committed: a resume must have read the same content as the first attempt.
     await inputState.complete(input.contentSha256());
   } catch (e) {

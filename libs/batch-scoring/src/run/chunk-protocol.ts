@@ -19,6 +19,22 @@ export interface ChunkScorerInit {
   readonly retryDelayInMs: number;
   /** How many malformed rows per chunk to describe (all are counted). */
   readonly maxMalformedSamples: number;
+  /** Set when every scorer sees every chunk and writes the files of the models it owns (see ModelAffinity). */
+  readonly affinity?: ModelAffinity;
+}
+
+/**
+ * Model affinity: of `count` scorers that each see every chunk, this one (`index`) owns the models with
+ * `modelIndex % count === index`: it loads them (once in the run), scores their rows, and appends their lines
+ * to `partialPaths[modelIndex]` (the header first) itself, so no prediction bytes travel back to the
+ * main thread. The rows of models it does not own are skipped; every scorer counts the chunk's lines,
+ * malformed rows and unmodelled pairs alike, and the pool keeps one scorer's counts.
+ */
+export interface ModelAffinity {
+  readonly index: number;
+  readonly count: number;
+  readonly partialPaths: readonly string[];
+  readonly header: string;
 }
 
 /** The model of index `modelIndex` could not be loaded or scored; its rows in this and later chunks are dropped. */
@@ -95,9 +111,16 @@ export function chunkTransferList(chunk: ScoringChunk): ArrayBuffer[] {
   return [chunk.pairOfRow.buffer as ArrayBuffer, chunk.times.buffer as ArrayBuffer, chunk.timeOfRow.buffer as ArrayBuffer, chunk.values.buffer as ArrayBuffer];
 }
 
-export type WorkerRequest = { readonly type: "init"; readonly init: ChunkScorerInit } | { readonly type: "chunk"; readonly chunk: ScoringChunk };
+export type WorkerRequest =
+  | { readonly type: "init"; readonly init: ChunkScorerInit }
+  | { readonly type: "chunk"; readonly chunk: ScoringChunk }
+  | { readonly type: "finish" }
+  | { readonly type: "close" };
 
 export type WorkerResponse =
   | { readonly type: "ready" }
   | { readonly type: "result"; readonly result: ChunkResult }
+  /** After `finish`: the owned files are written and closed; the models whose last write failed. */
+  | { readonly type: "finished"; readonly failures: readonly ModelFailure[] }
+  | { readonly type: "closed" }
   | { readonly type: "error"; readonly seq?: number; readonly message: string; readonly stack?: string };

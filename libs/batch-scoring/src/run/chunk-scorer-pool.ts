@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { chunkTransferList, type ChunkResult, type ChunkScorerInit, type ScoringChunk, type WorkerResponse } from "./chunk-protocol.js";
+import { chunkTransferList, type ChunkResult, type ChunkScorerInit, type ModelAffinity, type ModelFailure, type ScoringChunk, type WorkerResponse } from "./chunk-protocol.js";
 import { ChunkScorer } from "./chunk-scorer.js";
 
 /** One place chunks can be scored: a worker thread, or the calling thread. */
@@ -9,24 +9,70 @@ export interface ChunkScorerHandle {
   /** Chunks sent and not yet answered. */
   readonly inFlight: number;
   score(chunk: ScoringChunk): Promise<ChunkResult>;
+  /** After the last chunk: the scorer's own files (model affinity) are written and closed. @returns their write failures. */
+  finish(): Promise<readonly ModelFailure[]>;
   close(): Promise<void>;
 }
 
+/** The files the scorers write themselves (model affinity), by model index; without, the results carry the lines. */
+export type ScorerFiles = Pick<ModelAffinity, "partialPaths" | "header">;
+
 /**
  * `workers` worker threads, each with its own ChunkScorer, or (`workers` = 0) one scorer on the calling
- * thread, for debugging and for environments without worker threads.
+ * thread, for debugging and for environments without worker threads. With `files` (and workers), one handle
+ * that sends every chunk to every worker, each worker owning a share of the models and writing their files
+ * (see ModelAffinity): the calling thread only reads and routes bytes, and each model is loaded once.
  */
-export async function startChunkScorers(init: ChunkScorerInit, workers: number): Promise<ChunkScorerHandle[]> {
+export async function startChunkScorers(init: ChunkScorerInit, workers: number, files?: ScorerFiles): Promise<ChunkScorerHandle[]> {
   if (workers === 0) return [new InProcessScorer(await ChunkScorer.create(init))];
   const url = scoringWorkerUrl();
   const handles = Array.from({ length: workers }, () => new WorkerScorer(url));
   try {
-    await Promise.all(handles.map((h) => h.init(init)));
+    await Promise.all(handles.map((h, index) => h.init(files ? { ...init, affinity: { ...files, index, count: workers } } : init)));
   } catch (e) {
     await Promise.all(handles.map((h) => h.close()));
     throw e;
   }
-  return handles;
+  return files ? [new BroadcastScorer(handles)] : handles;
+}
+
+/**
+ * Every chunk to every worker (copied to all but the last, which gets it transferred); one result per chunk:
+ * the first worker's counts of lines, rows, malformed and unmodelled rows (each worker counts them all),
+ * and every worker's fragments, loads and failures (each its own models').
+ */
+class BroadcastScorer implements ChunkScorerHandle {
+  readonly #workers: readonly WorkerScorer[];
+
+  constructor(workers: readonly WorkerScorer[]) {
+    this.#workers = workers;
+  }
+
+  get inFlight(): number {
+    return Math.max(...this.#workers.map((w) => w.inFlight));
+  }
+
+  async score(chunk: ScoringChunk): Promise<ChunkResult> {
+    const last = this.#workers.length - 1;
+    const results = await Promise.all(this.#workers.map((w, i) => w.score(chunk, i === last)));
+    const first = results[0]!;
+    if (results.length === 1) return first;
+    return {
+      ...first,
+      fragments: Int32Array.from(results.flatMap((r) => [...r.fragments])),
+      anomalies: Int32Array.from(results.flatMap((r) => [...r.anomalies])),
+      loaded: results.flatMap((r) => r.loaded),
+      failures: results.flatMap((r) => r.failures),
+    };
+  }
+
+  async finish(): Promise<readonly ModelFailure[]> {
+    return (await Promise.all(this.#workers.map((w) => w.finish()))).flat();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.close()));
+  }
 }
 
 /**
@@ -58,15 +104,24 @@ class InProcessScorer implements ChunkScorerHandle {
     return result.finally(() => this.inFlight--);
   }
 
+  async finish(): Promise<readonly ModelFailure[]> {
+    await this.#queue;
+    return this.#scorer.finish();
+  }
+
   close(): Promise<void> {
     return this.#scorer.close();
   }
 }
 
+/** How long close() waits for a worker to close its files before terminating it anyway. */
+const CLOSE_WAIT_MS = 10_000;
+
 class WorkerScorer implements ChunkScorerHandle {
   readonly #worker: Worker;
   readonly #pending = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
   #ready: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  #finished: { resolve: (f: readonly ModelFailure[]) => void; reject: (e: Error) => void } | undefined;
   #failure: Error | undefined;
 
   constructor(url: URL) {
@@ -77,7 +132,7 @@ class WorkerScorer implements ChunkScorerHandle {
     this.#worker.on("message", (m: WorkerResponse) => this.#onMessage(m));
     this.#worker.on("error", (e) => this.#fail(new Error(`scoring worker crashed: ${e.message}`, { cause: e })));
     this.#worker.on("exit", (code) => {
-      if (this.#pending.size > 0 || this.#ready) this.#fail(new Error(`scoring worker exited with code ${code} while it had work`));
+      if (this.#pending.size > 0 || this.#ready || this.#finished) this.#fail(new Error(`scoring worker exited with code ${code} while it had work`));
     });
   }
 
@@ -92,16 +147,38 @@ class WorkerScorer implements ChunkScorerHandle {
     });
   }
 
-  score(chunk: ScoringChunk): Promise<ChunkResult> {
+  /** @param transfer false: the chunk is copied (it goes to other workers too). */
+  score(chunk: ScoringChunk, transfer = true): Promise<ChunkResult> {
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
       this.#pending.set(chunk.seq, { resolve, reject });
-      // Transfer, not copy: the chunk is not used again on this side.
-      this.#worker.postMessage({ type: "chunk", chunk }, chunkTransferList(chunk));
+      // Transfer, not copy, when the chunk is not used again on this side.
+      this.#worker.postMessage({ type: "chunk", chunk }, transfer ? chunkTransferList(chunk) : []);
+    });
+  }
+
+  finish(): Promise<readonly ModelFailure[]> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => {
+      this.#finished = { resolve, reject };
+      this.#worker.postMessage({ type: "finish" });
     });
   }
 
   async close(): Promise<void> {
+    // Terminating closes no file descriptor: the worker closes its files first (written or not).
+    if (!this.#failure) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+        const done = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        this.#worker.once("message", done);
+        this.#worker.once("exit", done);
+        this.#worker.postMessage({ type: "close" });
+      });
+    }
     await this.#worker.terminate();
   }
 
@@ -109,6 +186,11 @@ class WorkerScorer implements ChunkScorerHandle {
     if (m.type === "ready") {
       this.#ready?.resolve();
       this.#ready = undefined;
+    } else if (m.type === "finished") {
+      this.#finished?.resolve(m.failures);
+      this.#finished = undefined;
+    } else if (m.type === "closed") {
+      // close() waits for it.
     } else if (m.type === "result") {
       const p = this.#pending.get(m.result.seq);
       this.#pending.delete(m.result.seq);
@@ -129,6 +211,8 @@ class WorkerScorer implements ChunkScorerHandle {
     this.#failure ??= e;
     this.#ready?.reject(e);
     this.#ready = undefined;
+    this.#finished?.reject(e);
+    this.#finished = undefined;
     for (const p of this.#pending.values()) p.reject(e);
     this.#pending.clear();
   }

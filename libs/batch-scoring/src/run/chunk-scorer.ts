@@ -3,6 +3,7 @@ import { isTransientModelStoreError, openModelStore, type ModelStore } from "@fl
 import { ScoringError, createScoringEngine, type ScoringEngine, type ScoringSession } from "@fleetscore/svm-scoring";
 import { ReadingsCsvParser, latin1, type FieldOffsets } from "@fleetscore/readings-csv";
 import type { ChunkResult, ChunkScorerInit, LinesChunk, ModelFailure, ModelLoaded, ScoringChunk, ValuesChunk } from "./chunk-protocol.js";
+import { ModelFiles } from "./model-files.js";
 import { referenceTimestampBytes, REFERENCE_TIMESTAMP_LENGTH } from "./reference-timestamp.js";
 
 /** What a (device, sensor) pair seen in the data resolves to. */
@@ -42,9 +43,17 @@ export class ChunkScorer {
   readonly #out = new OutputBuffer(1 << 20);
   /** `,<device>,<sensor>,` per model index: the middle of each prediction line. */
   readonly #infixes: Uint8Array[] = [];
+  /** With model affinity: the owned models' files, written here. */
+  readonly #files: ModelFiles | undefined;
+  readonly #ownerIndex: number;
+  readonly #ownerCount: number;
 
   private constructor(init: ChunkScorerInit, store: ModelStore, engine: ScoringEngine) {
     this.#init = init;
+    const affinity = init.affinity;
+    this.#files = affinity && new ModelFiles(affinity.partialPaths, Buffer.from(affinity.header, "latin1"));
+    this.#ownerIndex = affinity?.index ?? 0;
+    this.#ownerCount = affinity?.count ?? 1;
     this.#store = store;
     this.#engine = engine;
     this.#modelIndex = new Map(init.modelIds.map((id, i) => [id, i]));
@@ -71,8 +80,8 @@ export class ChunkScorer {
       {
         row: (buf, f, value) => {
           const pair = this.#resolvePair(buf, f);
-          if (pair.kind === "score") rows.add(pair.modelIndex, value, f[0]!, f[1]!, f[6]!, f[7]!);
-          else counts.add(pair);
+          if (pair.kind !== "score") counts.add(pair);
+          else if (pair.modelIndex % this.#ownerCount === this.#ownerIndex) rows.add(pair.modelIndex, value, f[0]!, f[1]!, f[6]!, f[7]!);
         },
         malformed: (line, message) => malformed.add(line, message),
       },
@@ -102,8 +111,8 @@ export class ChunkScorer {
       }
       dataRows++;
       const pair = pairs[pairOfRow[i]!]!;
-      if (pair.kind === "score") rows.add(pair.modelIndex, value, i, 0, 0, 0);
-      else counts.add(pair);
+      if (pair.kind !== "score") counts.add(pair);
+      else if (pair.modelIndex % this.#ownerCount === this.#ownerIndex) rows.add(pair.modelIndex, value, i, 0, 0, 0);
     }
     const times = referenceTimestampBytes(chunk.times);
     const out = this.#out;
@@ -134,19 +143,44 @@ export class ChunkScorer {
       try {
         scores = await session.score(values);
       } catch (e) {
-        this.#models.set(modelIndex, { failed: true });
-        failures.push(toFailure(modelIndex, e));
+        this.#fail(modelIndex, toFailure(modelIndex, e), failures);
         continue;
       }
       const start = out.length;
       const anomalyCount = write(modelIndex, rowIndexes, scores);
+      if (this.#files) {
+        try {
+          this.#files.append(modelIndex, out.view(), start, out.length);
+        } catch (e) {
+          this.#fail(modelIndex, { modelIndex, code: "OutputFailed", message: `Cannot append predictions of model ${this.#init.modelIds[modelIndex]}: ${(e as Error).message}` }, failures);
+          continue;
+        } finally {
+          // Copied into the model's file buffer: the chunk's own buffer stays one model's lines long.
+          out.reset();
+        }
+      }
       fragments.push(modelIndex, start, out.length - start, rowIndexes.length);
       anomalies.push(anomalyCount);
     }
-    return { output: out.bytes(), fragments: Int32Array.from(fragments), anomalies: Int32Array.from(anomalies), loaded, failures };
+    // With model affinity the lines are in the files already: no bytes go back.
+    const output = this.#files ? new Uint8Array(0) : out.bytes();
+    return { output, fragments: Int32Array.from(fragments), anomalies: Int32Array.from(anomalies), loaded, failures };
+  }
+
+  /** Marks a model failed for the rest of the run (its later rows are dropped) and closes its file. */
+  #fail(modelIndex: number, failure: ModelFailure, failures: ModelFailure[]): void {
+    this.#models.set(modelIndex, { failed: true });
+    this.#files?.drop(modelIndex);
+    failures.push(failure);
+  }
+
+  /** With model affinity: writes what the owned files still buffer and closes them. @returns write failures. */
+  finish(): ModelFailure[] {
+    return this.#files?.finish() ?? [];
   }
 
   async close(): Promise<void> {
+    this.#files?.closeAll();
     for (const state of this.#models.values()) {
       const s = await state;
       if ("session" in s) await s.session.release();
@@ -176,6 +210,7 @@ export class ChunkScorer {
         },
         { retries: this.#init.retries, initialDelayInMs: this.#init.retryDelayInMs, isTransient: isTransientModelStoreError },
       ).catch((e: unknown): ModelState => {
+        this.#files?.drop(modelIndex);
         failures.push(toFailure(modelIndex, e));
         return { failed: true };
       });
@@ -433,6 +468,11 @@ class OutputBuffer {
 
   reset(): void {
     this.length = 0;
+  }
+
+  /** The buffer itself (valid until the next write): what `[0, length)` holds. */
+  view(): Uint8Array {
+    return this.#buf;
   }
 
   /** A copy of the written bytes in their own ArrayBuffer (transferable; the buffer itself is reused). */

@@ -40,9 +40,12 @@ export class ModelOutputs {
   readonly #opts: OperationOptions;
   /** Set by discardAll: late chunk results (still in flight when the run stopped) write nothing. */
   #closed = false;
+  /** The scorers append to the partial files themselves (model affinity): results only count rows here. */
+  readonly #writtenByScorers: boolean;
 
-  constructor(output: RunOutput, models: readonly ModelEntry[], header: string, options: OperationOptions) {
+  constructor(output: RunOutput, models: readonly ModelEntry[], header: string, options: OperationOptions & { readonly writtenByScorers?: boolean }) {
     this.#output = output;
+    this.#writtenByScorers = options.writtenByScorers ?? false;
     this.#header = Buffer.from(header, "latin1");
     this.#opts = options;
     this.#models = models.map((entry) => ({
@@ -79,6 +82,12 @@ export class ModelOutputs {
     for (let i = 0, k = 0; i < f.length; i += 4, k++) {
       const m = this.#models[f[i]!]!;
       if (m.failure) continue;
+      if (this.#writtenByScorers) {
+        m.started = true;
+        m.rows += f[i + 3]!;
+        m.anomalies += r.anomalies[k]!;
+        continue;
+      }
       if (!m.started) {
         m.started = true;
         this.#put(m, this.#header, 0, this.#header.length);
@@ -100,6 +109,12 @@ export class ModelOutputs {
       from += n;
       if (m.filled === FLUSH_AT_BYTES) this.#flush(m);
     }
+  }
+
+  /** The partial file of each model, by model index (for scorers that write them: model affinity). */
+  partialFilePaths(): string[] | undefined {
+    const path = this.#output.partialFilePath?.bind(this.#output);
+    return path && this.#models.map((m) => path(m.name));
   }
 
   /** Flushes, commits each scored model's file and reports every model's result. */

@@ -22,7 +22,16 @@ port.on("message", (request: WorkerRequest) => {
         post({ type: "ready" });
         return;
       }
-      if (!scorer) throw new Error("chunk received before init");
+      if (request.type === "close") {
+        await scorer?.close();
+        post({ type: "closed" });
+        return;
+      }
+      if (!scorer) throw new Error(`${request.type} received before init`);
+      if (request.type === "finish") {
+        post({ type: "finished", failures: scorer.finish() });
+        return;
+      }
       const result = await scorer.score(request.chunk);
       post({ type: "result", result }, [result.output.buffer as ArrayBuffer]);
     } catch (e) {
