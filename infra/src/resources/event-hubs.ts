@@ -1,7 +1,7 @@
 import type { ConsumerGroup, EHNamespace, Eventhub } from "@azure/arm-eventhub";
 import { API_VERSIONS } from "../arm/api-versions.js";
 import { idOf, type ArmResource, type ResourceRef, type SdkProperties } from "../arm/template.js";
-import type { BuildContext } from "./context.js";
+import { type BuildContext, trackedResource } from "./context.js";
 
 export const eventHubsNamespaceRef = (c: BuildContext): ResourceRef => ({ type: "Microsoft.EventHub/namespaces", names: [c.names.eventHubsNamespace] });
 export const eventHubRef = (c: BuildContext): ResourceRef => ({ type: "Microsoft.EventHub/namespaces/eventhubs", names: [c.names.eventHubsNamespace, c.names.eventHub] });
@@ -14,11 +14,7 @@ export const eventHubRef = (c: BuildContext): ResourceRef => ({ type: "Microsoft
 export function eventHubsResources(c: BuildContext): ArmResource[] {
   const { eventHubs } = c.parameters;
   const namespace: ArmResource<SdkProperties<EHNamespace>> = {
-    type: eventHubsNamespaceRef(c).type,
-    apiVersion: API_VERSIONS.eventHubs,
-    name: c.names.eventHubsNamespace,
-    location: c.location,
-    tags: c.tags,
+    ...trackedResource(c, eventHubsNamespaceRef(c), API_VERSIONS.eventHubs),
     sku: { name: "Standard", tier: "Standard", capacity: eventHubs.throughputUnits } satisfies EHNamespace["sku"],
     properties: { disableLocalAuth: true, minimumTlsVersion: "1.2", isAutoInflateEnabled: false, publicNetworkAccess: "Enabled" },
   };

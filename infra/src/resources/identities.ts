@@ -1,7 +1,7 @@
 import type { Identity } from "@azure/arm-msi";
 import { API_VERSIONS } from "../arm/api-versions.js";
 import { idOf, reference, type ArmResource, type ResourceRef, type SdkProperties } from "../arm/template.js";
-import type { BuildContext } from "./context.js";
+import { type BuildContext, trackedResource } from "./context.js";
 
 export type IdentityRole = "scorer" | "aggregator";
 
@@ -18,11 +18,7 @@ export const identityProperty = (c: BuildContext, role: IdentityRole, property: 
 export function identityResources(c: BuildContext): ArmResource[] {
   return (["scorer", "aggregator"] as const).map(
     (role): ArmResource<SdkProperties<Identity>> => ({
-      type: identityRef(c, role).type,
-      apiVersion: API_VERSIONS.managedIdentity,
-      name: identityRef(c, role).names[0]!,
-      location: c.location,
-      tags: c.tags,
+      ...trackedResource(c, identityRef(c, role), API_VERSIONS.managedIdentity),
       properties: {},
     }),
   );

@@ -4,7 +4,7 @@ import type { Workspace as MachineLearningWorkspace, Sku as MachineLearningSku }
 import type { Workspace as LogAnalyticsWorkspace } from "@azure/arm-operationalinsights";
 import { API_VERSIONS } from "../arm/api-versions.js";
 import { idOf, type ArmResource, type ResourceRef, type SdkProperties } from "../arm/template.js";
-import type { BuildContext } from "./context.js";
+import { type BuildContext, trackedResource } from "./context.js";
 import { registryRef } from "./registry.js";
 import { storageAccountRef } from "./storage.js";
 
@@ -32,11 +32,7 @@ interface AppInsightsProperties {
  */
 export function machineLearningResources(c: BuildContext): ArmResource[] {
   const keyVault: ArmResource<VaultProperties> = {
-    type: keyVaultRef(c).type,
-    apiVersion: API_VERSIONS.keyVault,
-    name: c.names.keyVault,
-    location: c.location,
-    tags: c.tags,
+    ...trackedResource(c, keyVaultRef(c), API_VERSIONS.keyVault),
     properties: {
       tenantId: "[subscription().tenantId]",
       sku: { family: "A", name: "standard" },
@@ -47,30 +43,18 @@ export function machineLearningResources(c: BuildContext): ArmResource[] {
     },
   };
   const logAnalytics: ArmResource<SdkProperties<LogAnalyticsWorkspace, "sku">> = {
-    type: logAnalyticsRef(c).type,
-    apiVersion: API_VERSIONS.operationalInsights,
-    name: c.names.logAnalytics,
-    location: c.location,
-    tags: c.tags,
+    ...trackedResource(c, logAnalyticsRef(c), API_VERSIONS.operationalInsights),
     properties: { sku: { name: "PerGB2018" }, retentionInDays: 30 },
   };
   const appInsights: ArmResource<AppInsightsProperties> = {
-    type: appInsightsRef(c).type,
-    apiVersion: API_VERSIONS.appInsights,
-    name: c.names.appInsights,
-    location: c.location,
-    tags: c.tags,
+    ...trackedResource(c, appInsightsRef(c), API_VERSIONS.appInsights),
     kind: "web",
     dependsOn: [idOf(logAnalyticsRef(c))],
     properties: { Application_Type: "web", IngestionMode: "LogAnalytics", WorkspaceResourceId: idOf(logAnalyticsRef(c)) },
   };
   const dependencies = [storageAccountRef(c), keyVaultRef(c), appInsightsRef(c), registryRef(c)];
   const workspace: ArmResource<SdkProperties<MachineLearningWorkspace>> = {
-    type: workspaceRef(c).type,
-    apiVersion: API_VERSIONS.machineLearning,
-    name: c.names.workspace,
-    location: c.location,
-    tags: c.tags,
+    ...trackedResource(c, workspaceRef(c), API_VERSIONS.machineLearning),
     sku: { name: "Basic", tier: "Basic" } satisfies MachineLearningSku,
     identity: { type: "SystemAssigned" } satisfies MachineLearningWorkspace["identity"],
     dependsOn: dependencies.map(idOf),

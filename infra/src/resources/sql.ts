@@ -1,7 +1,7 @@
 import type { Database, FirewallRule, Server, Sku } from "@azure/arm-sql";
 import { API_VERSIONS } from "../arm/api-versions.js";
 import { idOf, type ArmResource, type ResourceRef, type SdkProperties } from "../arm/template.js";
-import type { BuildContext } from "./context.js";
+import { type BuildContext, trackedResource } from "./context.js";
 
 export const sqlServerRef = (c: BuildContext): ResourceRef => ({ type: "Microsoft.Sql/servers", names: [c.names.sqlServer] });
 export const sqlDatabaseRef = (c: BuildContext): ResourceRef => ({ type: "Microsoft.Sql/servers/databases", names: [c.names.sqlServer, c.names.sqlDatabase] });
@@ -14,11 +14,7 @@ export const sqlDatabaseRef = (c: BuildContext): ResourceRef => ({ type: "Micros
 export function sqlResources(c: BuildContext): ArmResource[] {
   const { sql, sqlAdministrator } = c.parameters;
   const server: ArmResource<SdkProperties<Server>> = {
-    type: sqlServerRef(c).type,
-    apiVersion: API_VERSIONS.sql,
-    name: c.names.sqlServer,
-    location: c.location,
-    tags: c.tags,
+    ...trackedResource(c, sqlServerRef(c), API_VERSIONS.sql),
     properties: {
       version: "12.0",
       minimalTlsVersion: "1.2",
@@ -34,11 +30,7 @@ export function sqlResources(c: BuildContext): ArmResource[] {
     },
   };
   const database: ArmResource<SdkProperties<Database>> = {
-    type: sqlDatabaseRef(c).type,
-    apiVersion: API_VERSIONS.sql,
-    name: `${c.names.sqlServer}/${c.names.sqlDatabase}`,
-    location: c.location,
-    tags: c.tags,
+    ...trackedResource(c, sqlDatabaseRef(c), API_VERSIONS.sql),
     sku: { name: "GP_S_Gen5", tier: "GeneralPurpose", family: "Gen5", capacity: sql.maxVCores } satisfies Sku,
     dependsOn: [idOf(sqlServerRef(c))],
     properties: {

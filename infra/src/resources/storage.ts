@@ -2,7 +2,7 @@ import type { ContainerProperties, Sku, StorageAccountPropertiesCreateParameters
 import { API_VERSIONS } from "../arm/api-versions.js";
 import { idOf, type ArmResource, type ResourceRef } from "../arm/template.js";
 import { CONTAINERS, type ContainerRole } from "../naming.js";
-import type { BuildContext } from "./context.js";
+import { type BuildContext, trackedResource } from "./context.js";
 
 export const storageAccountRef = (c: BuildContext): ResourceRef => ({ type: "Microsoft.Storage/storageAccounts", names: [c.names.storageAccount] });
 export const containerRef = (c: BuildContext, role: ContainerRole): ResourceRef => ({
@@ -18,11 +18,7 @@ export const containerRef = (c: BuildContext, role: ContainerRole): ResourceRef 
  */
 export function storageResources(c: BuildContext): ArmResource[] {
   const account: ArmResource<StorageAccountPropertiesCreateParameters> = {
-    type: storageAccountRef(c).type,
-    apiVersion: API_VERSIONS.storage,
-    name: c.names.storageAccount,
-    location: c.location,
-    tags: c.tags,
+    ...trackedResource(c, storageAccountRef(c), API_VERSIONS.storage),
     kind: "StorageV2",
     sku: { name: "Standard_LRS" } satisfies Sku,
     properties: { accessTier: "Hot", allowBlobPublicAccess: false, allowSharedKeyAccess: true, minimumTlsVersion: "TLS1_2", publicNetworkAccess: "Enabled" },

@@ -11,7 +11,7 @@ import { API_VERSIONS } from "../arm/api-versions.js";
 import { idOf, type ArmResource, type ResourceRef, type SdkProperties } from "../arm/template.js";
 import { InfraError } from "../infra-error.js";
 import type { InfraParameters } from "../parameters.js";
-import type { BuildContext } from "./context.js";
+import { type BuildContext, trackedResource } from "./context.js";
 import { eventHubRef } from "./event-hubs.js";
 import { sqlDatabaseRef } from "./sql.js";
 
@@ -80,11 +80,7 @@ export function streamAnalyticsResources(c: BuildContext): ArmResource[] {
     authenticationMode: "Msi",
   };
   const job: ArmResource<StreamingJobWireProperties> = {
-    type: streamAnalyticsJobRef(c).type,
-    apiVersion: API_VERSIONS.streamAnalytics,
-    name: c.names.streamAnalyticsJob,
-    location: c.location,
-    tags: c.tags,
+    ...trackedResource(c, streamAnalyticsJobRef(c), API_VERSIONS.streamAnalytics),
     identity: { type: "SystemAssigned" } satisfies StreamingJob["identity"],
     dependsOn: [idOf(eventHubRef(c)), idOf(sqlDatabaseRef(c))],
     properties: {
