@@ -15,6 +15,10 @@ const EnvSchema = z.object({
   FLEETSCORE_SQL_PASSWORD: z.string().min(1).optional(),
   /** How long a silent folder writer keeps its run lease before another scorer may take over (ms; default 30,000). */
   FLEETSCORE_LEASE_STALE_AFTER_MS: z.string().regex(/^[1-9]\d*$/, "a positive integer (ms)").optional(),
+  /** A Blob request try with no answer in this time is ended and retried (ms; default 120,000). */
+  FLEETSCORE_STORAGE_TRY_TIMEOUT_MS: z.string().regex(/^[1-9]\d*$/, "a positive integer (ms)").optional(),
+  /** A warning is logged each time a storage call has waited this long (ms; default 10,000; 0: never). */
+  FLEETSCORE_STORAGE_SLOW_CALL_MS: z.string().regex(/^\d+$/, "a whole number (ms)").optional(),
   /** DOCKER_HOST for the scheduler's docker executor. */
   FLEETSCORE_DOCKER_HOST: z.string().min(1).optional(),
   /** Account key for Blob locations of the account it names (else DefaultAzureCredential). */
