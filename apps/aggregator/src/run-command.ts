@@ -7,7 +7,7 @@ import { isAggregateStoreError, openAggregateStore, type AggregateStore } from "
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
 import { createProgressReporter } from "./progress.js";
-import { UsageError } from "@fleetscore/cli-support";
+import { UsageError, formatError } from "@fleetscore/cli-support";
 import { WindowingArgs, toWindowingOptions } from "./windowing-args.js";
 import { eventHubsReadingSource } from "./event-hubs-source.js";
 
@@ -117,8 +117,8 @@ function failed(e: unknown, io: RunIo, run: { readonly saved: boolean }): ExitCo
     isAggregateStoreError(e) && e.code === "WriteConflict"
       ? ""
       : run.saved
-        ? "The last checkpoint is intact: run the same command again to continue.\n"
-        : "Nothing was saved by this run: run the same command again once the service is back.\n";
-  io.stderr.write(`error: ${(e as Error).message}\n${hint}`);
+        ? "The last checkpoint is intact: run the same command again to continue."
+        : "Nothing was saved by this run: run the same command again once the service is back.";
+  io.stderr.write(formatError((e as Error).message, hint));
   return ExitCode.Failed;
 }

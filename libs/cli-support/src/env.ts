@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { z } from "zod";
 import { LOG_LEVELS, type LogLevel } from "@fleetscore/logger";
+import { formatIssues } from "./error-format.js";
 import { UsageError } from "./usage-error.js";
 
 /**
@@ -46,11 +47,11 @@ export function describeEnv(env: Partial<Record<string, unknown>>): Record<strin
 /**
  * Reads the process environment once through the schema (empty values count as unset).
  * The result prints (toString, JSON, util.inspect) with its secrets masked.
- * @throws UsageError listing every invalid variable (exit 2).
+ * @throws UsageError listing every invalid variable on one line (`NAME: problem; ...`, exit 2).
  */
 export function readEnv(env: NodeJS.ProcessEnv, options: { readonly defaultLogLevel?: LogLevel } = {}): FleetscoreEnv {
   const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
-  if (!parsed.success) throw new UsageError(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new UsageError(formatIssues(parsed.error.issues.map((i) => ({ name: String(i.path[0] ?? "environment"), message: i.message }))));
   const result = { ...parsed.data, FLEETSCORE_LOG_LEVEL: parsed.data.FLEETSCORE_LOG_LEVEL ?? options.defaultLogLevel ?? "info" };
   const masked = () => describeEnv(result);
   Object.defineProperties(result, {

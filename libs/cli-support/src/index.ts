@@ -1,5 +1,6 @@
 export { UsageError, isUsageError } from "./usage-error.js";
 export { formatFlagIssues, parseFlags } from "./parse-flags.js";
+export { formatError, formatIssues } from "./error-format.js";
 export { runMain } from "./run-main.js";
 export type { ProcessIo } from "./run-main.js";
 export { runProgram } from "./run-program.js";
