@@ -7,7 +7,7 @@ import { isAggregateStoreError, openAggregateStore, type AggregateStore } from "
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
 import { createProgressReporter } from "./progress.js";
-import { UsageError, formatError } from "@fleetscore/cli-support";
+import { UsageError, formatError, type CommandIo } from "@fleetscore/cli-support";
 import { WindowingArgs, toWindowingOptions } from "./windowing-args.js";
 import { eventHubsReadingSource } from "./event-hubs-source.js";
 
@@ -30,12 +30,7 @@ export const RunArgs = WindowingArgs.extend({
 });
 export type RunArgs = z.infer<typeof RunArgs>;
 
-interface RunIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
-  readonly env: NodeJS.ProcessEnv;
-  readonly abortSignal: AbortSignal;
-}
+type RunIo = Pick<CommandIo, "stdout" | "stderr" | "env" | "abortSignal">;
 
 /** Runs `run`; returns the exit code. */
 export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode> {
@@ -48,7 +43,7 @@ export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode>
   let store: AggregateStore;
   try {
     store = await openAggregateStore(args.to, {
-      ...(io.env["FLEETSCORE_SQL_PASSWORD"] && { password: io.env["FLEETSCORE_SQL_PASSWORD"] }),
+      ...(io.env.FLEETSCORE_SQL_PASSWORD && { password: io.env.FLEETSCORE_SQL_PASSWORD }),
       abortSignal: io.abortSignal,
     });
   } catch (e) {
