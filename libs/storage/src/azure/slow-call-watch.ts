@@ -22,7 +22,7 @@ export async function watchSlowCall<T>(call: StorageCall, warnAfterMs: number | 
 
 /** The watch of {@link watchSlowCall} for work that is not one promise (a listing's pages); returns its stop. */
 export function startSlowCallWatch(call: StorageCall, warnAfterMs: number | undefined): () => void {
-  if (!warnAfterMs) return () => {};
+  if (!warnAfterMs) return () => undefined;
   const started = Date.now();
   const timer = setInterval(() => {
     logger.warning("storage call still waiting", { ...call, waitingMs: Date.now() - started });
