@@ -1,8 +1,7 @@
 import { Command, Option } from "commander";
-import { ExitCode } from "./exit-codes.js";
 import { RunArgs, runRunCommand } from "./run-command.js";
 import { StreamAnalyticsArgs, runStreamAnalyticsCommand } from "./stream-analytics-command.js";
-import { packageVersion, parseFlags, runProgram, type ProcessIo } from "@fleetscore/cli-support";
+import { createCli, packageVersion, type ProcessIo } from "@fleetscore/cli-support";
 
 /** Flags shared by `run` and `stream-analytics`: the windowing is configured once for both. */
 function windowingOptions(command: Command): Command {
@@ -17,12 +16,8 @@ function windowingOptions(command: Command): Command {
  * The aggregator's command line. Returns the exit code instead of exiting so tests can run it in-process.
  * Logs go to stderr as JSON lines; the human summary goes to stdout.
  */
-export async function runCli(argv: readonly string[], io: ProcessIo): Promise<number> {
-  let exitCode: number = ExitCode.Ok;
-  const program = new Command("fleetscore-aggregator")
-    .description("Aggregates sensor readings in tumbling windows (the Stream Analytics role) into SQL.")
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+export async function runCli(argv: readonly string[], processIo: ProcessIo): Promise<number> {
+  const { program, action, run } = createCli("fleetscore-aggregator", "Aggregates sensor readings in tumbling windows (the Stream Analytics role) into SQL.", processIo);
 
   windowingOptions(
     program
@@ -39,25 +34,14 @@ export async function runCli(argv: readonly string[], io: ProcessIo): Promise<nu
     .option("--checkpoints <blob url>", "with --from eventhubs:<hub>: the Blob container of the consumer group's checkpoints")
     .addOption(new Option("--arrival-time <source>", "with --from eventhubs:<hub>: arrival = the simulator's simulated arrival when present (auto) or the hub's enqueued time").choices(["auto", "enqueued"]).default("auto"))
     .option("--namespace <host>", "with --from eventhubs:<hub>: the namespace host, with DefaultAzureCredential")
-    .action(async (opts: Record<string, unknown>) => {
-      const args = parseFlags(RunArgs, opts);
-      exitCode = await runRunCommand(args, io);
-    });
+    .action(action(RunArgs, runRunCommand));
 
   windowingOptions(
     program
       .command("stream-analytics")
       .description("Write the Stream Analytics query and job settings computing the same windows (for a deployment on Azure).")
       .requiredOption("--out <dir>", "folder for query.asaql and job-settings.json (e.g. infra/stream-analytics)"),
-  ).action(async (opts: Record<string, unknown>) => {
-    const args = parseFlags(StreamAnalyticsArgs, opts);
-    exitCode = await runStreamAnalyticsCommand(args, io);
-  });
+  ).action(action(StreamAnalyticsArgs, runStreamAnalyticsCommand));
 
-  return runProgram(program, argv, io, {
-    version: packageVersion(import.meta.url),
-    exitCode: () => exitCode,
-    interruptedMessage: "stopped after saving the last batch read",
-  });
+  return run(argv, { version: packageVersion(import.meta.url), interruptedMessage: "stopped after saving the last batch read" });
 }
-

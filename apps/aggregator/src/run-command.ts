@@ -7,7 +7,7 @@ import { isAggregateStoreError, openAggregateStore, type AggregateStore } from "
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
 import { createProgressReporter } from "./progress.js";
-import { UsageError } from "@fleetscore/cli-support";
+import { UsageError, formatError, type CommandIo } from "@fleetscore/cli-support";
 import { WindowingArgs, toWindowingOptions } from "./windowing-args.js";
 import { eventHubsReadingSource } from "./event-hubs-source.js";
 
@@ -30,12 +30,7 @@ export const RunArgs = WindowingArgs.extend({
 });
 export type RunArgs = z.infer<typeof RunArgs>;
 
-interface RunIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
-  readonly env: NodeJS.ProcessEnv;
-  readonly abortSignal: AbortSignal;
-}
+type RunIo = Pick<CommandIo, "stdout" | "stderr" | "env" | "abortSignal">;
 
 /** Runs `run`; returns the exit code. */
 export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode> {
@@ -48,16 +43,18 @@ export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode>
   let store: AggregateStore;
   try {
     store = await openAggregateStore(args.to, {
-      ...(io.env["FLEETSCORE_SQL_PASSWORD"] && { password: io.env["FLEETSCORE_SQL_PASSWORD"] }),
+      ...(io.env.FLEETSCORE_SQL_PASSWORD && { password: io.env.FLEETSCORE_SQL_PASSWORD }),
       abortSignal: io.abortSignal,
     });
   } catch (e) {
     await source.close();
     if (isAggregateStoreError(e) && e.code === "InvalidLocation") throw new UsageError(`--to: ${e.message}`, { cause: e });
-    return failed(e, io);
+    return failed(e, io, { saved: false });
   }
   const progress = createProgressReporter(io.stderr, { source: source.location, to: store.location });
   const started = performance.now();
+  // Progress is reported after each batch is saved with its checkpoint: then the hint may speak of one.
+  let saved = false;
   let summary: AggregationSummary;
   try {
     summary = await runAggregation({
@@ -68,7 +65,10 @@ export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode>
       follow: args.follow,
       ...(args.closeWindows !== undefined && { closeWindowsAtEnd: args.closeWindows }),
       abortSignal: io.abortSignal,
-      onProgress: progress.onProgress,
+      onProgress: (p) => {
+        saved = true;
+        progress.onProgress(p);
+      },
       onMalformed: (m) => log.warning(`malformed reading set aside at ${m.where}: ${m.message}`, { source: source.location }),
     });
   } catch (e) {
@@ -78,7 +78,7 @@ export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode>
     if (isAggregationError(e) && e.code === "CheckpointMismatch") throw new UsageError(`${e.message}\n${NEW_CHECKPOINT_HINT}`, { cause: e });
     if (isAggregationError(e) || isReadingsCsvError(e) || (isEventLogError(e) && e.code !== "Unavailable")) throw new UsageError(e.message, { cause: e });
     if (isAbortError(e)) throw e;
-    return failed(e, io);
+    return failed(e, io, { saved });
   } finally {
     progress.stop();
     await store.close();
@@ -98,13 +98,22 @@ export async function runRunCommand(args: RunArgs, io: RunIo): Promise<ExitCode>
   return ExitCode.Ok;
 }
 
-/** A failure at run time (e.g. the database went away): the checkpoint is intact, say so. */
-function failed(e: unknown, io: RunIo): ExitCode {
+/**
+ * A failure at run time (e.g. the database went away): say what running again does. The checkpoint is
+ * spoken of only when this run saved one; before that (a first run, a database down at the start) a run
+ * again simply starts where the database's checkpoint, if any, says.
+ */
+function failed(e: unknown, io: RunIo, run: { readonly saved: boolean }): ExitCode {
   // The database, or the event hub (after the SDK's retries), went away.
   const hubUnavailable = isEventLogError(e) && e.code === "Unavailable";
   if (!isAggregateStoreError(e) && !hubUnavailable) throw e;
   // A conflict with another aggregation's windows would only fail again: its message says what to do.
-  const hint = isAggregateStoreError(e) && e.code === "WriteConflict" ? "" : "The last checkpoint is intact: run the same command again to continue.\n";
-  io.stderr.write(`error: ${(e as Error).message}\n${hint}`);
+  const hint =
+    isAggregateStoreError(e) && e.code === "WriteConflict"
+      ? ""
+      : run.saved
+        ? "The last checkpoint is intact: run the same command again to continue."
+        : "Nothing was saved by this run: run the same command again once the service is back.";
+  io.stderr.write(formatError((e as Error).message, hint));
   return ExitCode.Failed;
 }

@@ -1,11 +1,10 @@
-import { Command } from "commander";
+import type { Command } from "commander";
 import type { z } from "zod";
-import { packageVersion, parseFlags, runProgram, type ProcessIo } from "@fleetscore/cli-support";
+import { createCli, packageVersion, type ProcessIo } from "@fleetscore/cli-support";
 import { ReportArgs, RunsArgs, ShowArgs, WatchArgs } from "./args.js";
-import { configFromEnv, type Config } from "./config.js";
+import { configFromEnv } from "./config.js";
 import type { MonitorContext } from "./context.js";
 import type { AzureDeps } from "./sources/open-sources.js";
-import { ExitCode } from "./exit-codes.js";
 import { runReportCommand } from "./report-command.js";
 import { runRunsCommand, runShowCommand } from "./show-command.js";
 import { runWatchCommand } from "./watch-command.js";
@@ -16,22 +15,15 @@ const STALE = ["--stale-after <duration>", "a run without _manifest.json whose f
 const LOGS = ["--logs <path...>", "the scorer's JSON-line logs (its stderr saved to files), files or folders of *.log/*.jsonl"] as const;
 
 /** The monitor's command line. Returns the exit code (see exit-codes.ts) so tests run it in-process. */
-export async function runCli(argv: readonly string[], io: ProcessIo, azure: AzureDeps = {}): Promise<number> {
-  let exitCode: number = ExitCode.Ok;
-  let config: Config | undefined;
-  const program = new Command("fleetscore-monitor")
-    .description("Monitors scoring runs: which model failed and why, live progress, and a visual report.")
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  const ctx = (): MonitorContext => ({ ...io, config: config!, azure });
-  // commander calls an action with the positional <run-id> (if any), then the options object, then the command.
-  const action =
-    <S extends z.ZodType>(schema: S, run: (args: z.infer<S>, ctx: MonitorContext) => Promise<number>) =>
-    async (...params: unknown[]): Promise<void> => {
-      const runId = typeof params[0] === "string" ? params[0] : undefined;
-      const opts = params.find((p) => typeof p === "object" && p !== null && !(p instanceof Command)) as Record<string, unknown>;
-      exitCode = await run(parseFlags(schema, { ...opts, ...(runId !== undefined && { runId }) }), ctx());
-    };
+export async function runCli(argv: readonly string[], processIo: ProcessIo, azure: AzureDeps = {}): Promise<number> {
+  const cli = createCli("fleetscore-monitor", "Monitors scoring runs: which model failed and why, live progress, and a visual report.", processIo);
+  const { program, io } = cli;
+  const ctx = (): MonitorContext => ({ ...io, env: io.env, config: configFromEnv(io.env), azure });
+  const action = <S extends z.ZodType>(schema: S, run: (args: z.infer<S>, ctx: MonitorContext) => Promise<number>) => cli.action(schema, (args) => run(args, ctx()));
+  /** A command on one run: `<run-id>` and where its runs are (`--out`, `--config`). */
+  const runCommand = (name: string, description: string): Command => program.command(name).description(description).argument("<run-id>").option(...OUT).option(...CONFIG);
+  /** What a command that reads the scorer's logs and judges abandonment takes. */
+  const logsAndStaleness = (command: Command): Command => command.option(...LOGS).option(...STALE);
 
   program
     .command("runs")
@@ -43,46 +35,24 @@ export async function runCli(argv: readonly string[], io: ProcessIo, azure: Azur
     .option(...STALE)
     .action(action(RunsArgs, runRunsCommand));
 
-  program
-    .command("show")
-    .description("Show one run: status, each shard, and every failed model with its error and where it is logged.")
-    .argument("<run-id>")
-    .option(...OUT)
-    .option(...CONFIG)
-    .option("--json", "print JSON instead of text")
-    .option(...LOGS)
-    .option(...STALE)
-    .action(action(ShowArgs, runShowCommand));
+  logsAndStaleness(
+    runCommand("show", "Show one run: status, each shard, and every failed model with its error and where it is logged.").option("--json", "print JSON instead of text"),
+  ).action(action(ShowArgs, runShowCommand));
 
-  program
-    .command("watch")
-    .description("Follow a run until it ends: a progress bar on a terminal, JSON lines otherwise.")
-    .argument("<run-id>")
-    .option(...OUT)
-    .option(...CONFIG)
-    .option("--interval <duration>", "time between two looks at the run", "2s")
-    .option(...LOGS)
-    .option(...STALE)
-    .action(action(WatchArgs, runWatchCommand));
+  logsAndStaleness(
+    runCommand("watch", "Follow a run until it ends: a progress bar on a terminal, JSON lines otherwise.").option("--interval <duration>", "time between two looks at the run", "2s"),
+  ).action(action(WatchArgs, runWatchCommand));
 
-  program
-    .command("report")
-    .description("Write one self-contained HTML report of a run (charts inline; it opens with no network).")
-    .argument("<run-id>")
-    .option(...OUT)
-    .option(...CONFIG)
-    .requiredOption("--html <file>", "the HTML file to write")
-    .option("--labels <csv>", "ground truth for precision and recall: CSV with columns device,sensor,ts[,kind]")
-    .option("--top <n>", "how many of the most anomalous models to plot over time", "5")
-    .option(...LOGS)
-    .option(...STALE)
-    .action(action(ReportArgs, runReportCommand));
+  logsAndStaleness(
+    runCommand("report", "Write one self-contained HTML report of a run (charts inline; it opens with no network).")
+      .requiredOption("--html <file>", "the HTML file to write")
+      .option("--labels <csv>", "ground truth for precision and recall: CSV with columns device,sensor,ts[,kind]")
+      .option("--top <n>", "how many of the most anomalous models to plot over time", "5"),
+  ).action(action(ReportArgs, runReportCommand));
 
-  return runProgram(program, argv, io, {
-    configure: (env) => (config = configFromEnv(env)),
+  return cli.run(argv, {
     defaultLogLevel: "warning",
     version: packageVersion(import.meta.url),
-    exitCode: () => exitCode,
     interruptedMessage: "stopped watching; the run itself is not affected",
   });
 }

@@ -1,5 +1,5 @@
 import { access } from "node:fs/promises";
-import { UsageError } from "@fleetscore/cli-support";
+import { UsageError, type FleetscoreEnv } from "@fleetscore/cli-support";
 import { isLogMonitorError, openRunReader, readRunLogs, type RunLogs, type RunReader, type RunSource, type RunSummary } from "@fleetscore/log-monitor";
 import type { Config } from "./config.js";
 import { openConfiguredSources, StoreBackedRunReader, type AzureDeps, type ConfiguredSources } from "./sources/open-sources.js";
@@ -7,7 +7,8 @@ import { openConfiguredSources, StoreBackedRunReader, type AzureDeps, type Confi
 export interface MonitorContext {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
-  readonly env: NodeJS.ProcessEnv;
+  /** The environment as cli-support read it once. */
+  readonly env: FleetscoreEnv;
   readonly abortSignal: AbortSignal;
   readonly config: Config;
   readonly azure?: AzureDeps;

@@ -1,13 +1,16 @@
-import cliProgress from "cli-progress";
+import { createProgressReporter } from "@fleetscore/cli-support";
+import { createLogger } from "@fleetscore/logger";
 import { formatRunDetails, watchRun, type RunSummary } from "@fleetscore/log-monitor";
 import type { WatchArgs } from "./args.js";
 import { asUsageErrors, exportIfConfigured, openRunAccess, readLogs, type MonitorContext } from "./context.js";
 import { exitCodeForStatus, type ExitCode } from "./exit-codes.js";
 
-/** One JSON line per change: what a log shipper or a script follows when stderr is not a terminal. */
-function progressLine(s: RunSummary): string {
+const logger = createLogger("fleetscore:monitor");
+
+/** The fields of one JSON line per change: what a log shipper or a script follows when stderr is not a terminal. */
+function progressFields(s: RunSummary): Record<string, unknown> {
   const { runId, status, shardsDone, shardCount, predictionFiles, modelsScored, modelsFailed, plannedModels, rows, anomalies, lastActivity } = s;
-  return JSON.stringify({ time: new Date().toISOString(), runId, status, shardsDone, shardCount, predictionFiles, modelsScored, modelsFailed, plannedModels, rows, anomalies, lastActivity }) + "\n";
+  return { runId, status, shardsDone, shardCount, predictionFiles, modelsScored, modelsFailed, plannedModels, rows, anomalies, lastActivity };
 }
 
 /** Models done out of planned when the logs say how many are planned; otherwise shards done out of all. */
@@ -20,23 +23,22 @@ function barPosition(s: RunSummary): { value: number; total: number; unit: strin
 }
 
 /**
- * `watch`: follows a run until its status is final. On a terminal, a progress bar on stderr and the
- * run's details at the end; otherwise one JSON line per change on stdout. Exit code as `show`.
+ * `watch`: follows a run until its status is final, with cli-support's progress reporter: on a terminal a
+ * bar on stderr and the run's details at the end; otherwise one JSON line per change on stdout. Exit code as `show`.
  */
 export async function runWatchCommand(args: WatchArgs, ctx: MonitorContext): Promise<ExitCode> {
   const access = await openRunAccess(args, ctx);
   const tty = ctx.stderr.isTTY === true;
-  const bar = tty
-    ? new cliProgress.SingleBar(
-        {
-          stream: ctx.stderr as NodeJS.WriteStream,
-          format: "run {runId} |{bar}| {value}/{total} {unit} | {status} | files {files} | failed {failed}",
-          hideCursor: true,
-          clearOnComplete: false,
-        },
-        cliProgress.Presets.shades_classic,
-      )
-    : undefined;
+  const progress = createProgressReporter<RunSummary>(ctx.stderr, {
+    format: "run {runId} |{bar}| {value}/{total} {unit} | {status} | files {files} | failed {failed}",
+    bar: (s) => {
+      const { value, total, unit } = barPosition(s);
+      return { value, total, payload: { runId: s.runId, status: s.status, files: String(s.predictionFiles), failed: String(s.modelsFailed), unit } };
+    },
+    logLine: progressFields,
+    logger,
+    jsonLines: ctx.stdout,
+  });
   let last: RunSummary | undefined;
   try {
     const updates = watchRun(access.reader, args.runId, {
@@ -48,19 +50,12 @@ export async function runWatchCommand(args: WatchArgs, ctx: MonitorContext): Pro
     });
     await asUsageErrors(async () => {
       for await (const s of updates) {
-        const payload = { runId: s.runId, status: s.status, files: s.predictionFiles, failed: s.modelsFailed };
-        const { value, total, unit } = barPosition(s);
-        if (!bar) ctx.stdout.write(progressLine(s));
-        else if (!last) bar.start(total, value, { ...payload, unit });
-        else {
-          bar.setTotal(total);
-          bar.update(value, { ...payload, unit });
-        }
+        progress.onProgress(s);
         last = s;
       }
     });
   } finally {
-    bar?.stop();
+    progress.stop();
     await access.close();
   }
   if (tty) ctx.stdout.write(formatRunDetails(last!));

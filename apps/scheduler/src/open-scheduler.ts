@@ -1,5 +1,4 @@
-import type { ProcessIo } from "@fleetscore/cli-support";
-import { UsageError } from "@fleetscore/cli-support";
+import { UsageError, type CommandIo } from "@fleetscore/cli-support";
 import {
   DockerExecutor,
   isSchedulingError,
@@ -20,17 +19,18 @@ export interface OpenedScheduler {
 }
 
 /** The executor a pipeline names; the docker one talks to FLEETSCORE_DOCKER_HOST when it is set. */
-function executorFor(io: ProcessIo): (pipeline: PipelineConfig) => ShardExecutor {
-  const dockerHost = io.env["FLEETSCORE_DOCKER_HOST"];
+function executorFor(io: CommandIo): (pipeline: PipelineConfig) => ShardExecutor {
+  const dockerHost = io.env.FLEETSCORE_DOCKER_HOST;
+  // The scorer processes get the scheduler's environment as it is (PATH, credentials): handed on, not read.
   return (pipeline) =>
-    pipeline.executor.kind === "docker" ? new DockerExecutor(pipeline.executor, dockerHost ? { dockerHost } : {}) : new ProcessExecutor(pipeline.executor, io.env);
+    pipeline.executor.kind === "docker" ? new DockerExecutor(pipeline.executor, dockerHost ? { dockerHost } : {}) : new ProcessExecutor(pipeline.executor, io.childEnv);
 }
 
 /** Config file, run store and scheduler; a bad config or an unknown store scheme is a usage error (exit 2). */
-export async function openScheduler(configFile: string, io: ProcessIo): Promise<OpenedScheduler> {
+export async function openScheduler(configFile: string, io: CommandIo): Promise<OpenedScheduler> {
   try {
     const config = await loadSchedulerConfig(configFile);
-    const password = io.env["FLEETSCORE_SQL_PASSWORD"];
+    const password = io.env.FLEETSCORE_SQL_PASSWORD;
     const store = await openRunStore(config.runStore, password ? { password } : {});
     return { config, store, scheduler: new Scheduler(config, { store, executorFor: executorFor(io) }) };
   } catch (e) {

@@ -1,5 +1,5 @@
 import { isBatchScoringError, type BatchScoringErrorCode } from "@fleetscore/batch-scoring";
-import { UsageError } from "@fleetscore/cli-support";
+import { UsageError, type FleetscoreEnv } from "@fleetscore/cli-support";
 import { isModelStoreError } from "@fleetscore/model-store";
 
 /** The flag each batch-scoring usage error code blames; the others (InputUnavailable) are run-time failures. */
@@ -25,7 +25,7 @@ export function asUsageError(e: unknown, window?: string): unknown {
 }
 
 /** FLEETSCORE_LEASE_STALE_AFTER_MS: how long a silent folder writer keeps its lease (default 30 s). */
-export function leaseStaleAfter(env: NodeJS.ProcessEnv | undefined): { leaseStaleAfterMs?: number } {
-  const ms = Number(env?.["FLEETSCORE_LEASE_STALE_AFTER_MS"]);
+export function leaseStaleAfter(env: FleetscoreEnv | undefined): { leaseStaleAfterMs?: number } {
+  const ms = Number(env?.FLEETSCORE_LEASE_STALE_AFTER_MS);
   return Number.isInteger(ms) && ms > 0 ? { leaseStaleAfterMs: ms } : {};
 }

@@ -31,6 +31,7 @@ describe("score with Blob locations (Azurite)", () => {
     const r = await runScorer(["score", "--models", models, "--data", `${dataContainer}/input/sensor_data.csv.gz`, "--out", out, "--run-id", "b"], env());
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("15 models scored");
+    expect(r.stderr).not.toContain("MaxListenersExceededWarning");
 
     const local = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", join(tmp(), "folder"), "--run-id", "b"]);
     expect(local.code).toBe(0);

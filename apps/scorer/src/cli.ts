@@ -1,11 +1,10 @@
-import { Command, Option } from "commander";
-import { ExitCode } from "./exit-codes.js";
+import { Option } from "commander";
 import { createProgressReporter } from "./progress.js";
 import { ModelsListArgs, ModelsPushArgs, runModelsListCommand, runModelsPushCommand } from "./models-command.js";
 import { addModelsImportCommand } from "./models-import-command.js";
 import { addModelsTrainCommand } from "./models-train-command.js";
 import { FinalizeArgs, ScoreArgs, runFinalizeCommand, runScoreCommand } from "./score-command.js";
-import { packageVersion, parseFlags, runProgram, type FleetscoreEnv, type ProcessIo } from "@fleetscore/cli-support";
+import { createCli, packageVersion, type ProcessIo } from "@fleetscore/cli-support";
 
 /** The process I/O, and a clock tests can set. */
 export interface CliIo extends ProcessIo {
@@ -17,18 +16,15 @@ Blob URLs (--models, --data, --out, model stores) take no credentials: the accou
 AZURE_STORAGE_CONNECTION_STRING when it names the account, else DefaultAzureCredential.
 Exit codes: 0 done, 1 run-time failure (a service or the disk), 2 usage or input error,
 3 more models failed than --max-failed-models, 130 interrupted. See the README for the outputs.`;
+const ALLOW_EMPTY = "exit 0 when the data has no row to score (status empty); default: exit 5";
+const MODEL_STORE = "model store: a folder or http(s)://<account>/<container>[/<prefix>]";
 
 /**
  * The scorer's command line. Returns the exit code instead of exiting so tests can run it in-process.
  * Logs go to stderr as JSON lines; the human summary goes to stdout.
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let exitCode: number = ExitCode.Ok;
-  let config: FleetscoreEnv | undefined;
-  const program = new Command("fleetscore-scorer")
-    .description("Scores one-class SVM anomaly models on sensor data and writes predictions and a run manifest.")
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+export async function runCli(argv: readonly string[], processIo: CliIo): Promise<number> {
+  const { program, action, run, io } = createCli("fleetscore-scorer", "Scores one-class SVM anomaly models on sensor data and writes predictions and a run manifest.", processIo);
 
   program
     .command("score")
@@ -48,63 +44,46 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--resume", "keep the prediction files this run id already completed and score only the rest")
     .option("--max-failed-models <n|p%>", "fail the run (exit 3) when more models than this fail", "0")
     .option("--retries <n>", "attempts after the first for transient I/O errors (exponential backoff)", "3")
-    .option("--allow-empty", "exit 0 when the data has no row to score (status empty); default: exit 5")
-    .action(async (opts: Record<string, unknown>) => {
-      const args = parseFlags(ScoreArgs, opts);
-      const progress = createProgressReporter(io.stderr, { runId: args.runId });
-      try {
-        exitCode = await runScoreCommand(args, {
-          stdout: io.stdout,
-          stderr: io.stderr,
-          env: io.env,
-          ...(config?.FLEETSCORE_MODEL_CACHE_DIR && { modelCacheDir: config.FLEETSCORE_MODEL_CACHE_DIR }),
-          abortSignal: io.abortSignal,
-          onProgress: progress.onProgress,
-          ...(io.now && { now: io.now }),
-        });
-      } finally {
-        progress.stop();
-      }
-    });
+    .option("--allow-empty", ALLOW_EMPTY)
+    .action(
+      action(ScoreArgs, async (args) => {
+        const progress = createProgressReporter(io.stderr, { runId: args.runId });
+        try {
+          return await runScoreCommand(args, {
+            ...io,
+            ...(io.env.FLEETSCORE_MODEL_CACHE_DIR && { modelCacheDir: io.env.FLEETSCORE_MODEL_CACHE_DIR }),
+            onProgress: progress.onProgress,
+            ...(processIo.now && { now: processIo.now }),
+          });
+        } finally {
+          progress.stop();
+        }
+      }),
+    );
 
   program
     .command("finalize")
     .description("Merge the shard manifests of a run into its _manifest.json (the last shard to finish does this itself).")
     .requiredOption("--out <dir|url>", "output folder or Blob container URL holding <run-id>/")
     .requiredOption("--run-id <id>", "the run to finalize")
-    .option("--allow-empty", "exit 0 when the run had no row to score (status empty); default: exit 5")
-    .action(async (opts: Record<string, unknown>) => {
-      const args = parseFlags(FinalizeArgs, opts);
-      exitCode = await runFinalizeCommand(args, { stdout: io.stdout, stderr: io.stderr, env: io.env, abortSignal: io.abortSignal });
-    });
+    .option("--allow-empty", ALLOW_EMPTY)
+    .action(action(FinalizeArgs, runFinalizeCommand));
 
   const models = program.command("models").description("Publish and list versions of a model store (a folder or an Azure Blob container URL).");
   models
     .command("push")
     .description("Upload a folder of models as a new immutable version and make it current.")
     .requiredOption("--from <dir>", "folder of model_<device>_<sensor>.onnx (+ optional .json float64 parameters)")
-    .requiredOption("--to <location>", "model store: a folder or http(s)://<account>/<container>[/<prefix>]")
+    .requiredOption("--to <location>", MODEL_STORE)
     .option("--version <id>", "version id (default: v<UTC time>-<6 hex>)")
-    .action(async (opts: Record<string, unknown>) => {
-      const args = parseFlags(ModelsPushArgs, opts);
-      exitCode = await runModelsPushCommand(args, { stdout: io.stdout, env: io.env, abortSignal: io.abortSignal });
-    });
+    .action(action(ModelsPushArgs, runModelsPushCommand));
   models
     .command("list")
     .description("List the versions of a model store, newest first, marking the current one.")
-    .requiredOption("--store <location>", "model store: a folder or http(s)://<account>/<container>[/<prefix>]")
-    .action(async (opts: Record<string, unknown>) => {
-      const args = parseFlags(ModelsListArgs, opts);
-      exitCode = await runModelsListCommand(args, { stdout: io.stdout, env: io.env, abortSignal: io.abortSignal });
-    });
-  addModelsImportCommand(models, io, (code) => (exitCode = code));
-  addModelsTrainCommand(models, io, (code) => (exitCode = code));
+    .requiredOption("--store <location>", MODEL_STORE)
+    .action(action(ModelsListArgs, runModelsListCommand));
+  addModelsImportCommand(models, action);
+  addModelsTrainCommand(models, action);
 
-  return runProgram(program, argv, io, {
-    configure: (env) => (config = env),
-    version: packageVersion(import.meta.url),
-    exitCode: () => exitCode,
-    interruptedMessage: "the run stopped before its manifest was written",
-  });
+  return run(argv, { version: packageVersion(import.meta.url), interruptedMessage: "the run stopped before its manifest was written" });
 }
-

@@ -21,9 +21,10 @@ describe("failed commands leave nothing behind", () => {
     const noModels = await runScorer(["score", "--models", join(tmp(), "no-models"), "--data", REFERENCE_DATA, "--out", join(tmp(), "out-m"), "--run-id", "r"]);
     expect(noModels.code, noModels.stderr).toBe(2);
     expect(existsSync(join(tmp(), "out-m"))).toBe(false);
-    const noData = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", join(tmp(), "none.csv"), "--out", join(tmp(), "out-d"), "--run-id", "r"]);
+    const noData = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", join(tmp(), "none.csv"), "--out", join(tmp(), "out-d"), "--run-id", "r"], { FLEETSCORE_LOG_LEVEL: "info" });
     expect(noData.code, noData.stderr).toBe(2);
     expect(noData.stderr).toContain("none.csv does not exist");
+    expect(noData.stderr, "the missing data file is reported before the run is planned").not.toContain('"msg":"run planned"');
     expect(existsSync(join(tmp(), "out-d"))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { UsageError, parseFlags } from "@fleetscore/cli-support";
+import { UsageError, type Cli } from "@fleetscore/cli-support";
 import { importSklearnModels, isSklearnImportError, type ImportSummary } from "@fleetscore/sklearn-import";
 import { z } from "zod";
 import { ExitCode } from "./exit-codes.js";
@@ -17,16 +17,14 @@ export interface ModelsImportContext {
 }
 
 /** Adds `models import` to the `models` command group; the action reports its exit code through `setExitCode`. */
-export function addModelsImportCommand(models: Command, ctx: ModelsImportContext, setExitCode: (code: ExitCode) => void): void {
+export function addModelsImportCommand(models: Command, action: Cli["action"]): void {
   models
     .command("import")
     .description("Convert scikit-learn Pipeline(StandardScaler, OneClassSVM) / OneClassSVM pickles into model_<D>_<S>.json + .onnx, reading them as data (nothing in them is executed).")
     .requiredOption("--from <dir>", "folder of model_<device>_<sensor>, model_<device>_<sensor>.pkl or .joblib (plain or zlib/gzip joblib dumps)")
     .requiredOption("--to <dir>", "destination folder (created if missing)")
     .option("--overwrite", "replace models already in the destination (default: skip them)")
-    .action(async (opts: Record<string, unknown>) => {
-      setExitCode(await runModelsImportCommand(parseFlags(ModelsImportArgs, opts), ctx));
-    });
+    .action(action(ModelsImportArgs, runModelsImportCommand));
 }
 
 /** Runs `models import`: exit 0 when every model file converted (or was skipped), 3 when some were refused. */

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { openScoringInput } from "@fleetscore/batch-scoring";
-import { createProgressReporter, parseFlags, perSecond, UsageError } from "@fleetscore/cli-support";
+import { createProgressReporter, perSecond, UsageError, type Cli, type FleetscoreEnv } from "@fleetscore/cli-support";
 import { createLogger } from "@fleetscore/logger";
 import { isSvmTrainingError, trainModels, type TrainProgress, type TrainSummary } from "@fleetscore/svm-training";
 import { z } from "zod";
@@ -30,12 +30,13 @@ export type ModelsTrainArgs = z.infer<typeof ModelsTrainArgs>;
 export interface ModelsTrainContext {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown; isTTY?: boolean };
-  readonly env?: NodeJS.ProcessEnv;
+  /** The environment as cli-support read it (the SQL password, Blob credentials). */
+  readonly env?: FleetscoreEnv;
   readonly abortSignal: AbortSignal;
 }
 
-/** Adds `models train` to the `models` command group; the action reports its exit code through `setExitCode`. */
-export function addModelsTrainCommand(models: Command, ctx: ModelsTrainContext, setExitCode: (code: ExitCode) => void): void {
+/** Adds `models train` to the `models` command group. */
+export function addModelsTrainCommand(models: Command, action: Cli["action"]): void {
   models
     .command("train")
     .description("Train one Pipeline(StandardScaler, OneClassSVM) per device and sensor of the data, as scikit-learn 1.2 fits it, into model_<D>_<S>.json + .onnx.")
@@ -51,15 +52,13 @@ export function addModelsTrainCommand(models: Command, ctx: ModelsTrainContext, 
     .option("--coef0 <x>", "poly and sigmoid kernels' independent term", "0")
     .option("--tol <x>", "solver stopping tolerance", "0.001")
     .option("--workers <n>", "worker threads training in parallel; 0 trains on the main thread (default: available cores)")
-    .action(async (opts: Record<string, unknown>) => {
-      setExitCode(await runModelsTrainCommand(parseFlags(ModelsTrainArgs, opts), ctx));
-    });
+    .action(action(ModelsTrainArgs, runModelsTrainCommand));
 }
 
 /** Runs `models train`: exit 0 when every model trained, 3 when some could not be (they are listed). */
 export async function runModelsTrainCommand(args: ModelsTrainArgs, ctx: ModelsTrainContext): Promise<ExitCode> {
   const started = performance.now();
-  const password = ctx.env?.["FLEETSCORE_SQL_PASSWORD"];
+  const password = ctx.env?.FLEETSCORE_SQL_PASSWORD;
   const range = args.from || args.to ? { from: args.from ?? "", to: args.to ?? "" } : undefined;
   const input = await openScoringInput(args.data, {
     abortSignal: ctx.abortSignal,

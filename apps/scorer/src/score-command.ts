@@ -13,7 +13,7 @@ import { parseWindowSize } from "@fleetscore/sql-aggregates";
 import { z } from "zod";
 import type { ExitCode } from "./exit-codes.js";
 import { exitCodeFor, formatFinalizeSummary, formatScoreSummary, readRunOutcome } from "./run-outcome.js";
-import { UsageError } from "@fleetscore/cli-support";
+import { UsageError, type FleetscoreEnv } from "@fleetscore/cli-support";
 import { checkOutputOutsideModels } from "./check-output-location.js";
 import { asUsageError, leaseStaleAfter } from "./blame-flag.js";
 import { readRowsPerModel } from "./balance-from.js";
@@ -55,8 +55,8 @@ export interface ScoreCommandContext {
   readonly stdout: { write(text: string): unknown };
   /** Where run-time failures are explained (exit 1). */
   readonly stderr?: { write(text: string): unknown };
-  /** The process environment: credentials for Blob model stores (AZURE_STORAGE_CONNECTION_STRING). */
-  readonly env?: NodeJS.ProcessEnv;
+  /** The environment as cli-support read it: Blob credentials (AZURE_STORAGE_CONNECTION_STRING), the SQL password, storage timeouts. */
+  readonly env?: FleetscoreEnv;
   /** Local cache of downloaded model files (FLEETSCORE_MODEL_CACHE_DIR). */
   readonly modelCacheDir?: string;
   readonly abortSignal: AbortSignal;
@@ -77,7 +77,7 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
   const runId = args.runId ?? defaultRunId(now());
   const started = performance.now();
   const signal = { abortSignal: ctx.abortSignal };
-  const password = ctx.env?.["FLEETSCORE_SQL_PASSWORD"];
+  const password = ctx.env?.FLEETSCORE_SQL_PASSWORD;
   const range = args.from || args.to ? { from: args.from ?? "", to: args.to ?? "" } : undefined;
   const sql = { ...(range && { range }), ...(args.window && { windowSize: args.window }), ...(password && { sqlPassword: password }) };
   const input = await openScoringInput(args.data, { ...signal, ...sql, ...(ctx.env && { env: ctx.env }) }).catch((e: unknown) => {

@@ -68,6 +68,10 @@ describe("score --data <sql url> --from --to", () => {
     // Each shard read its models' rows only: together exactly the table, none twice.
     expect(rowsRead.every((n) => n > 0 && n < 17_768)).toBe(true);
     expect(rowsRead.reduce((a, b) => a + b, 0)).toBe(17_768);
+    // The merged manifest counts the run's rows: the shards' sum, not the first shard's share.
+    const merged = JSON.parse(await readFile(join(out, runId, "_manifest.json"), "utf8")) as { input: { rows: number; shardRowsOnly?: boolean } };
+    expect(merged.input.rows).toBe(17_768);
+    expect(merged.input.shardRowsOnly).toBeUndefined();
     expect(await predictions(join(out, runId))).toEqual(await predictions(join(out, "from-csv")));
   }, 60_000);
 

@@ -1,16 +1,11 @@
-import { Command, Option } from "commander";
-import { packageVersion, parseFlags, runProgram, type ProcessIo } from "@fleetscore/cli-support";
+import { Option } from "commander";
+import { createCli, packageVersion, type ProcessIo } from "@fleetscore/cli-support";
 import { RunArgs } from "./run-args.js";
 import { runRunCommand } from "./run-command.js";
 
-
 /** The simulator's command line. Returns the exit code (0 done, 1 sending failed, 2 usage, 130 interrupted). */
-export async function runCli(argv: readonly string[], io: ProcessIo): Promise<number> {
-  let exitCode = 0;
-  const program = new Command("fleetscore-simulator")
-    .description("Simulates a fleet of devices sending sensor readings (the reference architecture's data source).")
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+export async function runCli(argv: readonly string[], processIo: ProcessIo): Promise<number> {
+  const { program, action, run } = createCli("fleetscore-simulator", "Simulates a fleet of devices sending sensor readings (the reference architecture's data source).", processIo);
 
   program
     .command("run")
@@ -40,13 +35,10 @@ export async function runCli(argv: readonly string[], io: ProcessIo): Promise<nu
     .option("--partitions <n>", "partitions of a new local event log (default 4)")
     .option("--connection-string <cs>", "Event Hubs connection string (default: EVENTHUB_CONNECTION_STRING)")
     .option("--namespace <host>", "Event Hubs namespace host, with DefaultAzureCredential (instead of a connection string)")
-    .action(async (opts: Record<string, unknown>) => {
-      exitCode = await runRunCommand(parseFlags(RunArgs, opts), io);
-    });
+    .action(action(RunArgs, runRunCommand));
 
-  return runProgram(program, argv, io, {
+  return run(argv, {
     version: packageVersion(import.meta.url),
-    exitCode: () => exitCode,
     interruptedMessage: "stopped after the batch in flight; the summary above says how many events were sent (resume with --skip)",
   });
 }

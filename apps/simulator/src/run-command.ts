@@ -1,4 +1,4 @@
-import type { ProcessIo } from "@fleetscore/cli-support";
+import { formatError, type CommandIo } from "@fleetscore/cli-support";
 import { LabelsCsvWriter, SimulationClock, generateReadings, isSimulationError, runSimulation, type SimulationProgress, type SimulationSummary } from "@fleetscore/ingestion-simulator";
 import { fleetOptions } from "./fleet.js";
 import { createProgressReporter } from "./progress.js";
@@ -6,7 +6,7 @@ import type { RunArgs } from "./run-args.js";
 import { openTarget } from "./target.js";
 
 /** Runs `run`; returns the exit code (1: the transport failed, the message says how to resume). */
-export async function runRunCommand(args: RunArgs, io: ProcessIo): Promise<number> {
+export async function runRunCommand(args: RunArgs, io: CommandIo): Promise<number> {
   const fleet = await fleetOptions(args, Date.now());
   const clock = args.realTime ? undefined : new SimulationClock();
   const target = await openTarget(args, clock, io.env);
@@ -34,7 +34,7 @@ export async function runRunCommand(args: RunArgs, io: ProcessIo): Promise<numbe
     await labels?.discard();
     await target.close();
     if (isSimulationError(e) && e.code === "SendFailed") {
-      io.stderr.write(`error: ${e.message}\n`);
+      io.stderr.write(formatError(e.message));
       if (last) io.stdout.write(report(target.location, fleet, { ...last, skipped: args.skip, seconds: 0 }, undefined));
       return 1;
     }

@@ -1,4 +1,4 @@
-import { UsageError } from "@fleetscore/cli-support";
+import { UsageError, type FleetscoreEnv } from "@fleetscore/cli-support";
 import { EventHubsProducer } from "@fleetscore/event-hubs";
 import { LocalEventLog, isEventLogError, type EventLogProducer } from "@fleetscore/event-transport";
 import type { SimulationClock } from "@fleetscore/ingestion-simulator";
@@ -15,7 +15,7 @@ export interface OpenedTarget {
  * aggregator sees the fleet's own event-to-arrival gaps), or Event Hubs (which stamps its own enqueued time:
  * in simulated time each event carries its simulated arrival time as a property instead).
  */
-export async function openTarget(args: RunArgs, clock: SimulationClock | undefined, env: NodeJS.ProcessEnv): Promise<OpenedTarget> {
+export async function openTarget(args: RunArgs, clock: SimulationClock | undefined, env: FleetscoreEnv): Promise<OpenedTarget> {
   const { kind, name } = args.to;
   if (kind === "eventhubs") return openEventHubs(name, args, clock, env);
   try {
@@ -27,8 +27,8 @@ export async function openTarget(args: RunArgs, clock: SimulationClock | undefin
   }
 }
 
-async function openEventHubs(hub: string, args: RunArgs, clock: SimulationClock | undefined, env: NodeJS.ProcessEnv): Promise<OpenedTarget> {
-  const connectionString = args.connectionString ?? env["EVENTHUB_CONNECTION_STRING"];
+async function openEventHubs(hub: string, args: RunArgs, clock: SimulationClock | undefined, env: FleetscoreEnv): Promise<OpenedTarget> {
+  const connectionString = args.connectionString ?? env.EVENTHUB_CONNECTION_STRING;
   if (!args.namespace && !connectionString) {
     throw new UsageError("--to eventhubs: set EVENTHUB_CONNECTION_STRING (or --connection-string), or give --namespace <host> to use DefaultAzureCredential");
   }

@@ -124,6 +124,13 @@ describe("scoreBatch", () => {
     const manifest = await run("r", { resume: true }, out);
     expect(manifest.totals).toMatchObject({ scored: 15, resumed: 13, scoredRows: 17_768 });
     expect(manifest.models.filter((m) => m.resumed).map((m) => m.modelId)).toHaveLength(13);
+    // Resumed models keep the engine and parameters the first attempt recorded in the run's state.
+    const first = RunManifest.parse(JSON.parse(await readFile(join(tmp, "baseline", "_manifest.json"), "utf8")));
+    const firstWith = new Map(first.models.map((m) => [m.modelId, { engine: m.engine, parameters: m.parameters }]));
+    for (const m of manifest.models.filter((r) => r.resumed)) {
+      expect({ engine: m.engine, parameters: m.parameters }, m.modelId).toEqual(firstWith.get(m.modelId));
+      expect(m.engine, m.modelId).toBeDefined();
+    }
     expect(differencesFromBaseline(await predictionFiles(join(out, "r")))).toEqual([]);
     expect((await readdir(join(out, "r"))).filter((n) => n.endsWith(".partial"))).toEqual([]);
   });

@@ -14,7 +14,7 @@ import { compareKeys, openModelStore, type ModelEntry, type OpenModelStoreOption
 import { BatchScoringError } from "./batch-scoring-error.js";
 import type { LineSource } from "@fleetscore/readings-csv";
 import { asBatchScoringError, readInputChunks, type InputChunk } from "./input/input-chunks.js";
-import { startRunInputState } from "./input/run-input-state.js";
+import { startRunInputState, type ScoredWith } from "./input/run-input-state.js";
 import type { ScoringInput } from "./input/scoring-input.js";
 import type { RunOutput } from "./folder-run-output.js";
 import { logger } from "./log.js";
@@ -152,6 +152,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
   const outputs = new ModelOutputs(output, toScore, PREDICTION_CSV_HEADER + "\n", { ...signalOpt, writtenByScorers: affinity });
   const noModelRows = new Map<string, number>();
   const resumedRows = new Map<string, number>();
+  const scoredWith: Record<string, ScoredWith> = {};
   const malformedSamples: MalformedRowSample[] = [];
   let rows = 0;
   let malformedRows = 0;
@@ -172,7 +173,10 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
     linesBefore += r.lines;
     for (const [id, n] of r.noModelRows) noModelRows.set(id, (noModelRows.get(id) ?? 0) + n);
     for (const [id, n] of r.skippedRows) if (resumedIds.has(id)) resumedRows.set(id, (resumedRows.get(id) ?? 0) + n);
-    for (const l of r.loaded) outputs.loaded(l);
+    for (const l of r.loaded) {
+      outputs.loaded(l);
+      scoredWith[toScore[l.modelIndex]!.modelId] ??= { engine: l.engine, parameters: l.parameters };
+    }
     for (const f of r.failures) {
       if (outputs.fail(f)) logger.warning(`model ${toScore[f.modelIndex]!.modelId} failed: ${f.message}`, { ...log, model: toScore[f.modelIndex]!.modelId });
     }
@@ -212,7 +216,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
       if (outputs.fail(f)) logger.warning(`model ${toScore[f.modelIndex]!.modelId} failed: ${f.message}`, { ...log, model: toScore[f.modelIndex]!.modelId });
     }
     // Before any prediction file is committed: a resume must have read the same content as the first attempt.
-    await inputState.complete(input.contentSha256());
+    await inputState.complete(input.contentSha256(), scoredWith);
   } catch (e) {
     await outputs.discardAll();
     throw asBatchScoringError(e);
@@ -237,6 +241,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
       status: "scored",
       rows: lines.length,
       anomalies: lines.filter((l) => l.endsWith(",1")).length,
+      ...inputState.recordedScoredWith(m.modelId),
       ...(artifact?.sha256 && { sha256: artifact.sha256 }),
       ...(artifact?.paramsSha256 && { paramsSha256: artifact.paramsSha256 }),
       output: predictionFileName(m.deviceId, m.sensorId),
@@ -261,7 +266,7 @@ export async function scoreBatch(options: ScoreBatchOptions): Promise<RunManifes
     maxFailedModels: threshold.text,
     ...(options.shard && { shard }),
     workers,
-    input: { data: dataLocation, models: store.location, rows, malformedRows, malformedSamples },
+    input: { data: dataLocation, models: store.location, rows, malformedRows, malformedSamples, ...(byModel && { shardRowsOnly: true }) },
     resumed: resumed.length,
     models: results,
   });

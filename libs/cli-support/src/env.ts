@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { z } from "zod";
 import { LOG_LEVELS, type LogLevel } from "@fleetscore/logger";
+import { formatIssues } from "./error-format.js";
 import { UsageError } from "./usage-error.js";
 
 /**
@@ -15,6 +16,10 @@ const EnvSchema = z.object({
   FLEETSCORE_SQL_PASSWORD: z.string().min(1).optional(),
   /** How long a silent folder writer keeps its run lease before another scorer may take over (ms; default 30,000). */
   FLEETSCORE_LEASE_STALE_AFTER_MS: z.string().regex(/^[1-9]\d*$/, "a positive integer (ms)").optional(),
+  /** A Blob request try with no answer in this time is ended and retried (ms; default 120,000). */
+  FLEETSCORE_STORAGE_TRY_TIMEOUT_MS: z.string().regex(/^[1-9]\d*$/, "a positive integer (ms)").optional(),
+  /** A warning is logged each time a storage call has waited this long (ms; default 10,000; 0: never). */
+  FLEETSCORE_STORAGE_SLOW_CALL_MS: z.string().regex(/^\d+$/, "a whole number (ms)").optional(),
   /** DOCKER_HOST for the scheduler's docker executor. */
   FLEETSCORE_DOCKER_HOST: z.string().min(1).optional(),
   /** Account key for Blob locations of the account it names (else DefaultAzureCredential). */
@@ -42,11 +47,11 @@ export function describeEnv(env: Partial<Record<string, unknown>>): Record<strin
 /**
  * Reads the process environment once through the schema (empty values count as unset).
  * The result prints (toString, JSON, util.inspect) with its secrets masked.
- * @throws UsageError listing every invalid variable (exit 2).
+ * @throws UsageError listing every invalid variable on one line (`NAME: problem; ...`, exit 2).
  */
 export function readEnv(env: NodeJS.ProcessEnv, options: { readonly defaultLogLevel?: LogLevel } = {}): FleetscoreEnv {
   const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
-  if (!parsed.success) throw new UsageError(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new UsageError(formatIssues(parsed.error.issues.map((i) => ({ name: String(i.path[0] ?? "environment"), message: i.message }))));
   const result = { ...parsed.data, FLEETSCORE_LOG_LEVEL: parsed.data.FLEETSCORE_LOG_LEVEL ?? options.defaultLogLevel ?? "info" };
   const masked = () => describeEnv(result);
   Object.defineProperties(result, {

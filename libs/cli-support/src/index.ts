@@ -1,8 +1,11 @@
 export { UsageError, isUsageError } from "./usage-error.js";
 export { formatFlagIssues, parseFlags } from "./parse-flags.js";
+export { formatError, formatIssues } from "./error-format.js";
 export { runMain } from "./run-main.js";
 export type { ProcessIo } from "./run-main.js";
 export { runProgram } from "./run-program.js";
+export { createCli } from "./create-cli.js";
+export type { Cli, CommandIo } from "./create-cli.js";
 export type { RunProgramOptions } from "./run-program.js";
 export { CommonExitCode } from "./exit-codes.js";
 export { ERROR_CODE_KINDS, exitCodeForError } from "./error-exit-code.js";

@@ -1,11 +1,10 @@
 import type { z } from "zod";
+import { formatIssues } from "./error-format.js";
 import { UsageError } from "./usage-error.js";
 
-/** zod issues as `  --flag-name: message`, one per line (camelCase keys become the flags commander parsed). */
+/** zod issues as `--flag-name: message; ...` on one line (camelCase keys become the flags commander parsed). */
 export function formatFlagIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => `  --${String(i.path[0] ?? "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`)
-    .join("\n");
+  return formatIssues(error.issues.map((i) => ({ name: `--${String(i.path[0] ?? "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, message: i.message })));
 }
 
 /**
@@ -14,6 +13,6 @@ export function formatFlagIssues(error: z.ZodError): string {
  */
 export function parseFlags<T extends z.ZodType>(schema: T, options: Record<string, unknown>): z.infer<T> {
   const parsed = schema.safeParse(options);
-  if (!parsed.success) throw new UsageError(`Invalid arguments:\n${formatFlagIssues(parsed.error)}`);
+  if (!parsed.success) throw new UsageError(formatFlagIssues(parsed.error));
   return parsed.data;
 }

@@ -24,6 +24,28 @@ describe("createProgressReporter", () => {
     ]);
   });
 
+  it("off a TTY with jsonLines: the lines go there as JSON objects, not to the log", () => {
+    let out = "";
+    const records: LogRecord[] = [];
+    const level = getLogLevel();
+    setLogLevel("info");
+    setLogSink((r) => records.push(r));
+    try {
+      const reporter = createProgressReporter<number>({ isTTY: false }, { format: "{n}", bar: view, logLine: (n) => ({ n }), logger: createLogger("fleetscore:test"), fields: { runId: "r1" }, jsonLines: { write: (t: string) => (out += t) } });
+      reporter.onProgress(1);
+      reporter.onProgress(2);
+      reporter.stop();
+    } finally {
+      setLogSink(undefined);
+      setLogLevel(level);
+    }
+    expect(records).toEqual([]);
+    expect(out.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      { time: expect.any(String), runId: "r1", n: 1 },
+      { time: expect.any(String), runId: "r1", n: 2 },
+    ]);
+  });
+
   it("on a TTY: draws a bar on the stream and logs nothing", () => {
     let drawn = "";
     const tty = { isTTY: true, columns: 80, write: (t: string) => ((drawn += t), true), cursorTo: () => true, clearLine: () => true, moveCursor: () => true, clearScreenDown: () => true, on: () => tty, removeListener: () => tty };

@@ -19,6 +19,11 @@ export interface ProgressReporterOptions<P> {
   readonly fields?: Readonly<Record<string, unknown>>;
   /** Off a TTY, at most one line this often (0: as often as logLine says). */
   readonly logIntervalMs?: number;
+  /**
+   * Off a TTY, write each line here as one JSON object (`{ time, ...fields, ...line }`) instead of an `info`
+   * record on the log: for a command whose output is the progress (the monitor's `watch`).
+   */
+  readonly jsonLines?: { write(text: string): unknown };
 }
 
 export interface ProgressReporter<P> {
@@ -31,7 +36,7 @@ export const perSecond = (n: number, elapsedSeconds: number): number => Math.rou
 
 /**
  * The one progress reporter of every app: on a TTY a bar (cli-progress) redrawn in place; elsewhere
- * `info` JSON lines on the log, so logs stay one object per event.
+ * `info` JSON lines on the log (or on `jsonLines`), so logs stay one object per event.
  */
 export function createProgressReporter<P>(stream: { isTTY?: boolean }, options: ProgressReporterOptions<P>): ProgressReporter<P> {
   const started = performance.now();
@@ -60,7 +65,8 @@ export function createProgressReporter<P>(stream: { isTTY?: boolean }, options: 
       const line = options.logLine(p, elapsed());
       if (!line) return;
       lastLog = now;
-      options.logger.info("progress", { ...options.fields, ...line });
+      if (options.jsonLines) options.jsonLines.write(JSON.stringify({ time: new Date().toISOString(), ...options.fields, ...line }) + "\n");
+      else options.logger.info("progress", { ...options.fields, ...line });
     },
     stop: () => undefined,
   };

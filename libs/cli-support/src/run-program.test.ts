@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { CommonExitCode, UsageError, runProgram } from "./index.js";
+import { z } from "zod";
+import { CommonExitCode, UsageError, formatError, parseFlags, runProgram } from "./index.js";
 
 function harness(action: () => Promise<void> | void, aborted = false) {
   let out = "";
@@ -34,6 +35,22 @@ describe("runProgram", () => {
     expect(await none.run([])).toBe(CommonExitCode.Usage);
     expect(none.err()).toMatch(/Usage: demo/);
     expect(await harness(() => undefined).run(["--help"])).toBe(CommonExitCode.Ok);
+  });
+
+  it("prints every usage error in one format: one `error: ` line, a flag's or a variable's name first", async () => {
+    const flags = harness(() => {
+      parseFlags(z.object({ workers: z.coerce.number().int().min(0), runId: z.string().min(3) }), { workers: "-1", runId: "a" });
+    });
+    expect(await flags.run(["go"])).toBe(CommonExitCode.Usage);
+    expect(flags.err()).toMatch(/^error: --workers: [^\n]+; --run-id: [^\n]+\n$/);
+
+    let err = "";
+    const io = { stdout: { write: (t: string) => t }, stderr: { write: (t: string) => (err += t) }, env: { FLEETSCORE_LOG_LEVEL: "loud" }, abortSignal: new AbortController().signal };
+    const program = new Command("demo").exitOverride();
+    program.command("go").action(() => undefined);
+    expect(await runProgram(program, ["go"], io, { exitCode: () => 0, interruptedMessage: "stopped" })).toBe(CommonExitCode.Usage);
+    expect(err).toMatch(/^error: FLEETSCORE_LOG_LEVEL: [^\n]+\n$/);
+    expect(formatError("the database went away", "Run it again.")).toBe("error: the database went away\nRun it again.\n");
   });
 
   it("maps an abort to 130 with the app's message, anything else to 1 with its stack", async () => {

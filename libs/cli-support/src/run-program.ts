@@ -5,6 +5,7 @@ import type { ProcessIo } from "./run-main.js";
 import { refuseCredentialsInArgs } from "./credentials.js";
 import { readEnv, type FleetscoreEnv } from "./env.js";
 import { exitCodeForError } from "./error-exit-code.js";
+import { formatError } from "./error-format.js";
 import { CommonExitCode } from "./exit-codes.js";
 
 export interface RunProgramOptions {
@@ -51,7 +52,7 @@ export async function runProgram(program: Command, argv: readonly string[], io: 
     }
     const outcome = exitCodeForError(e);
     if (outcome.exitCode === CommonExitCode.Usage) {
-      io.stderr.write(`error: ${outcome.error.message}\n`);
+      io.stderr.write(formatError(outcome.error.message));
       return CommonExitCode.Usage;
     }
     if (isAbortError(e) || io.abortSignal.aborted) {
@@ -59,7 +60,7 @@ export async function runProgram(program: Command, argv: readonly string[], io: 
       return CommonExitCode.Interrupted;
     }
     if (outcome.known) {
-      io.stderr.write(`error: ${outcome.error.message}\n`);
+      io.stderr.write(formatError(outcome.error.message));
       return CommonExitCode.Failed;
     }
     io.stderr.write(`internal error: ${(e as Error).stack ?? String(e)}\n`);

@@ -80,6 +80,12 @@ export const RunManifest = z.object({
     rows: z.number().int().nonnegative(),
     malformedRows: z.number().int().nonnegative(),
     malformedSamples: z.array(MalformedRowSample),
+    /**
+     * On a shard's manifest: true when the shard read only its own models' rows (SQL windows of a sharded
+     * run), so `rows` is the shard's share and the merged manifest sums them; absent when every shard read
+     * the whole input (a file) and `rows` is the input's.
+     */
+    shardRowsOnly: z.boolean().optional(),
   }),
   totals: z.object({
     models: z.number().int().nonnegative(),

@@ -24,6 +24,13 @@ describe("logger", () => {
     expect(log.enabled("warning")).toBe(true);
   });
 
+  it("takes namespaces of one convention only: fleetscore:<project>", () => {
+    expect(createLogger("fleetscore:sql-aggregates").namespace).toBe("fleetscore:sql-aggregates");
+    for (const other of ["sql-aggregates", "fleetscore:", "fleetscore:Sql", "fleetscore:sql:store"]) {
+      expect(() => createLogger(other), other).toThrow(/must be "fleetscore:<project>"/);
+    }
+  });
+
   it("rejects an unknown level and names the allowed ones", () => {
     expect(() => setLogLevel("debug")).toThrow(/Unknown log level "debug"; expected one of error, warning, info, verbose/);
   });

@@ -57,8 +57,18 @@ export function setLogSink(sink: LogSink | undefined): void {
   currentSink = sink;
 }
 
-/** A logger for one namespace, e.g. `fleetscore:model-store`. */
+/** The one convention for namespaces: `fleetscore:` and the project's name (`fleetscore:sql-aggregates`). */
+const NAMESPACE = /^fleetscore:[a-z][a-z0-9-]*$/;
+
+/**
+ * A logger for one namespace, `fleetscore:<project>` (e.g. `fleetscore:model-store`), so a filter on one
+ * prefix catches every record and `ns` names the project that logged it.
+ * @throws RangeError for a namespace of another form.
+ */
 export function createLogger(namespace: string): Logger {
+  if (!NAMESPACE.test(namespace)) {
+    throw new RangeError(`Logger namespace "${namespace}" must be "fleetscore:<project>" (lowercase letters, digits, hyphens)`);
+  }
   const emit = (level: LogLevel, msg: string, fields: LogFields = {}): void => {
     if (currentLevel === undefined || currentSink === undefined || rank(level) > rank(currentLevel)) return;
     currentSink({ time: new Date().toISOString(), level, namespace, msg, fields });

@@ -80,6 +80,12 @@ describe("ReadingsCsvParser", () => {
     expect(valid.length + malformed.length).toBe(CORPUS.length);
   });
 
+  it("quotes a UTF-8 value as UTF-8, not byte by byte (Gerät, not GerÃ¤t)", () => {
+    const { malformed } = parse(Buffer.from("TS,Device,Sensor,Value\n2018-08-28 23:00:05.000,Gerät,1,1\n", "utf8"));
+    expect(malformed).toHaveLength(1);
+    expect(malformed[0]!.message).toMatch(/^Device "Gerät": must be/);
+  });
+
   it("names the column and the value of a malformed row", () => {
     const { malformed } = parse("TS,Device,Sensor,Value\n2018-08-28 23:00:05.000,1,1,abc\n2018-08-28 23:00:05.000,1,1\nnow,1,1,2\n");
     expect(malformed).toEqual([

@@ -254,7 +254,8 @@ export function columnsOfHeader(names: readonly string[]): Int32Array {
 
 /** Splits a header line (quotes allowed) into names. */
 export function splitHeaderLine(buf: Uint8Array, start: number, end: number): string[] {
-  return splitLine(buf, start, end).map((f) => f.trim());
+  // Names are printed in messages: UTF-8, as the file is (fields are split as latin1, one char per byte).
+  return splitLine(buf, start, end).map((f) => Buffer.from(f, "latin1").toString("utf8").trim());
 }
 
 function hasQuote(buf: Uint8Array, start: number, end: number): boolean {
@@ -264,7 +265,8 @@ function hasQuote(buf: Uint8Array, start: number, end: number): boolean {
 
 /** The first invalid field of a row, named with its value as contracts' `ReadingCsvRecord` would. */
 function describeProblem(buf: Uint8Array, f: FieldOffsets, value: number): string {
-  const text = (k: number): string => latin1(buf, f[2 * k]!, f[2 * k + 1]!);
+  // Quoted for people: decoded as UTF-8 (the rows are parsed byte by byte, but "Gerät" is two bytes for ä).
+  const text = (k: number): string => utf8(buf, f[2 * k]!, f[2 * k + 1]!);
   if (!validTimestamp(buf, f[0]!, f[1]!)) {
     return f[1] === f[0] ? "TS: missing" : `TS ${quoteInput(text(0))}: must be a UTC timestamp YYYY-MM-DD HH:MM:SS[.fff] or ISO-8601`;
   }
@@ -291,6 +293,10 @@ function trimFields(buf: Uint8Array, f: FieldOffsets): void {
     while (f[k]! < f[k + 1]! && isSpace(buf[f[k]!])) f[k]!++;
     while (f[k + 1]! > f[k]! && isSpace(buf[f[k + 1]! - 1])) f[k + 1]!--;
   }
+}
+
+function utf8(buf: Uint8Array, start: number, end: number): string {
+  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString("utf8");
 }
 
 export function latin1(buf: Uint8Array, start: number, end: number): string {

@@ -82,6 +82,12 @@ export const PipelineConfig = z.strictObject({
   engine: z.enum(["auto", "onnx", "ts"]).default("auto"),
   /** The scorer's `--max-failed-models` per shard (a count or a percentage), as Azure ML's error threshold. */
   maxFailedModels: z.union([z.number().int().nonnegative().transform(String), z.string().regex(/^\d+(\.\d+)?%$|^\d+$/, "a count or a percentage such as 5%")]).default("0"),
+  /**
+   * The scorer's `--allow-empty`: a shard with no row in its window exits 0 (status `empty`). Default false,
+   * as the scorer's: the shard exits 5, which the scheduler records as `empty` (not retried) and Azure ML as
+   * a failed job, so an empty window (a broken upstream) can be alerted on.
+   */
+  allowEmpty: z.boolean().default(false),
   /** Shards that may fail (after their retries) with the run still `partial` rather than `failed`. */
   maxFailedShards: z.number().int().nonnegative().default(0),
   retries: z

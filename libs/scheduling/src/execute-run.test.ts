@@ -114,18 +114,21 @@ describe("executing a run through the scorer CLI", () => {
     }
   }, 240_000);
 
-  it("records a run with no data row as `empty`: its shards are not failed or retried", async () => {
+  it("records a run with no data row as `empty`: its shards are not failed or retried; allowEmpty makes them exit 0", async () => {
     const data = join(await makeTempDir("fleetscore-empty-"), "header-only.csv");
     await writeFile(data, "TS,Device,Sensor,Value\n");
-    const { scheduler, store } = await setup({ extra: JSON.stringify({ data: { source: data } }) });
-    const run = await scheduler.runOnce("ref", { at: AT });
-    expect(run).toMatchObject({ status: "empty", totals: { scored: 0, failed: 0, rows: 0 } });
-    expect((await store.listShards(RUN_ID)).map((s) => [s.status, s.attempts, s.exitCode])).toEqual([
-      ["empty", 1, 0],
-      ["empty", 1, 0],
-    ]);
-    await store.close();
-  }, 120_000);
+    // Default (allowEmpty false, as the scorer's): the shards exit 5, which is kept for alerting.
+    for (const [allowEmpty, exitCode] of [[undefined, 5], [true, 0]] as const) {
+      const { scheduler, store } = await setup({ extra: JSON.stringify({ data: { source: data }, ...(allowEmpty !== undefined && { allowEmpty }) }) });
+      const run = await scheduler.runOnce("ref", { at: AT });
+      expect(run).toMatchObject({ status: "empty", totals: { scored: 0, failed: 0, rows: 0 } });
+      expect((await store.listShards(RUN_ID)).map((s) => [s.status, s.attempts, s.exitCode])).toEqual([
+        ["empty", 1, exitCode],
+        ["empty", 1, exitCode],
+      ]);
+      await store.close();
+    }
+  }, 240_000);
 
   it("stops a shard over its timeout and records it as failed", async () => {
     const { scheduler, store } = await setup({ scorer: join(WRAPPERS, "hang-scorer.mjs"), extra: JSON.stringify({ shardTimeout: "300ms", retries: { maxAttempts: 1 }, shards: 1 }) });

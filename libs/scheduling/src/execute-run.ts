@@ -18,6 +18,8 @@ export interface RunContext {
   readonly drainSignal?: AbortSignal;
 }
 
+/** The scorer's exit code for a run or shard with no row to score (`empty`) without `--allow-empty`. */
+const SCORER_EMPTY_EXIT_CODE = 5;
 const FINISHED = new Set<RunRecord["status"]>(["succeeded", "partial", "failed", "empty"]);
 const SHARD_DONE = new Set<ShardRecord["status"]>(["succeeded", "partial", "failed", "empty"]);
 
@@ -40,6 +42,13 @@ async function runShard(ctx: RunContext, pipeline: PipelineConfig, run: RunRecor
       { timeoutInMs: pipeline.shardTimeout, onStarted: (pid) => (pidWrite = pid === undefined ? pidWrite : ctx.store.updateShard(run.runId, shard.index, { pid })) },
     );
     await pidWrite;
+    // Exit 5: the scorer found no row to score (status `empty`, without --allow-empty). Data will not
+    // appear by retrying the same window: the shard is empty, with its exit code kept for alerting.
+    if (outcome.exitCode === SCORER_EMPTY_EXIT_CODE && !outcome.timedOut) {
+      await ctx.store.updateShard(run.runId, shard.index, { status: "empty", finishedAt: ctx.clock.now(), exitCode: outcome.exitCode });
+      logger.warning("shard found no row to score in its window (empty)", { ...log, attempt: attempts, logPath });
+      return;
+    }
     if (outcome.exitCode === 0 && !outcome.timedOut) {
       const manifest = await readRunManifest(pipeline.output, run.runId, shard);
       await ctx.store.updateShard(run.runId, shard.index, { status: manifest?.status === "partial" || manifest?.status === "empty" ? manifest.status : "succeeded", finishedAt: ctx.clock.now(), exitCode: 0 });

@@ -50,7 +50,7 @@ export function scoreArgs(job: ShardJob, path: (location: string) => string = (l
   }
   args.push("--engine", pipeline.engine, "--workers", String(pipeline.workersPerShard), "--shard", `${job.index}/${job.count}`, "--max-failed-models", pipeline.maxFailedModels);
   if (job.resume) args.push("--resume");
-  // An empty window is recorded (run status `empty`, from the manifest), not retried as a failed shard.
-  args.push("--allow-empty");
+  // Either way an empty window is recorded (run status `empty`), not retried: see execute-run.ts.
+  if (pipeline.allowEmpty) args.push("--allow-empty");
   return args;
 }

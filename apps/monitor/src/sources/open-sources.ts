@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import type { FleetscoreEnv } from "@fleetscore/cli-support";
 import type { OperationOptions } from "@fleetscore/contracts";
 import { isLogMonitorError, type RunReader, type RunSource, type RunState } from "@fleetscore/log-monitor";
 import type { PipelinePublisherClient, PipelinePublisherClientOptions } from "@fleetscore/pipeline-publisher";
@@ -25,14 +26,14 @@ export interface ConfiguredSources {
  * Opens the run store (and Azure ML client) of a scheduler or publisher config.
  * @throws SchedulingError / PublisherError `InvalidConfig` naming the file and field, `RunStoreUnavailable`.
  */
-export async function openConfiguredSources(file: string, env: NodeJS.ProcessEnv, azure: AzureDeps = {}): Promise<ConfiguredSources> {
+export async function openConfiguredSources(file: string, env: FleetscoreEnv, azure: AzureDeps = {}): Promise<ConfiguredSources> {
   const { loadSchedulerConfig, openRunStore } = await import("@fleetscore/scheduling");
   // A publisher config is the scheduler's plus a top-level `azure` section (YAML or JSON): read it as one then.
   const hasAzure = /^azure\s*:|"azure"\s*:/m.test(await readFile(file, "utf8").catch(() => ""));
   const publisher = hasAzure ? await import("@fleetscore/pipeline-publisher") : undefined;
   const publisherConfig = publisher ? await publisher.loadPublisherConfig(file) : undefined;
   const config = publisherConfig ?? (await loadSchedulerConfig(file));
-  const store = await openRunStore(config.runStore, { ...(env["FLEETSCORE_SQL_PASSWORD"] && { password: env["FLEETSCORE_SQL_PASSWORD"] }) });
+  const store = await openRunStore(config.runStore, { ...(env.FLEETSCORE_SQL_PASSWORD && { password: env.FLEETSCORE_SQL_PASSWORD }) });
   const scheduler = new SchedulerRunSource(store);
   const sources: RunSource[] = [scheduler];
   if (publisher && publisherConfig) {

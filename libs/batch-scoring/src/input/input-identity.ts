@@ -20,6 +20,11 @@ export const InputIdentity = z.object({
   /** The model store's location, pinned to the version the run resolved. */
   models: z.string(),
   engine: z.string(),
+  /**
+   * The engine and parameters each model was scored with, recorded before any prediction file is committed,
+   * so a resume keeps them for the models whose files it keeps (the choice `auto` resolves per model).
+   */
+  scoredWith: z.record(z.string(), z.object({ engine: z.enum(["ts", "onnx"]), parameters: z.enum(["float64-json", "onnx"]) })).optional(),
 });
 export type InputIdentity = z.infer<typeof InputIdentity>;
 
@@ -45,7 +50,7 @@ export function writeInputIdentity(output: RunOutput, name: string, identity: In
   return output.writeFile(name, JSON.stringify(identity, null, 2) + "\n", options);
 }
 
-const FIELD_NAMES: Record<keyof Omit<InputIdentity, "schemaVersion">, string> = {
+const FIELD_NAMES: Record<keyof Omit<InputIdentity, "schemaVersion" | "scoredWith">, string> = {
   data: "input location",
   sizeInBytes: "input size",
   contentSha256: "input content (sha256)",

@@ -79,7 +79,8 @@ export function buildRunManifest(parts: RunManifestParts, hadRows = parts.input.
  * - span: the first shard's start to the last shard's end;
  * - `workers`: the most worker threads one shard used (shards are separate processes, often on separate
  *   machines, so their sum was never one pool; each shard manifest keeps its own count);
- * - `input`: the first shard's (every shard reads the whole file); the run had rows if any shard had;
+ * - `input`: the first shard's when every shard read the whole input (a file); rows and malformed rows
+ *   summed when each read only its own models' rows (`shardRowsOnly`: SQL windows); the run had rows if any shard had;
  * - `resumed`: summed over the shards.
  * @throws BatchScoringError `InvalidRun` when the shards belong to different runs or two scored one model.
  */
@@ -103,7 +104,7 @@ export function mergeShardManifests(shards: readonly RunManifest[], location: st
       maxFailedModels: first.maxFailedModels,
       mergedShards: shards.length,
       workers: Math.max(...shards.map((s) => s.workers ?? 0)),
-      input: first.input,
+      input: mergedInput(shards),
       resumed: shards.reduce((n, s) => n + s.totals.resumed, 0),
       models: shards.flatMap((s) => s.models),
     },
@@ -116,4 +117,16 @@ export function warnIfEmpty(manifest: RunManifest, fields: Record<string, unknow
   if (manifest.status !== "empty") return;
   const what = manifest.shard ? `shard ${manifest.shard.index}/${manifest.shard.count} of run ${manifest.runId}` : `run ${manifest.runId}`;
   logger.warning(`${what} is empty: its data ${manifest.input.data} held no row to score (status "empty")`, { runId: manifest.runId, ...fields, malformedRows: manifest.input.malformedRows });
+}
+
+/** The run's input from its shards' (see mergeShardManifests). */
+function mergedInput(shards: readonly RunManifest[]): RunManifest["input"] {
+  const { shardRowsOnly, ...first } = shards[0]!.input;
+  if (!shardRowsOnly) return first;
+  return {
+    ...first,
+    rows: shards.reduce((n, s) => n + s.input.rows, 0),
+    malformedRows: shards.reduce((n, s) => n + s.input.malformedRows, 0),
+    malformedSamples: shards.flatMap((s) => s.input.malformedSamples),
+  };
 }

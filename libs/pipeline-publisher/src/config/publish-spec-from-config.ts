@@ -51,6 +51,7 @@ export function toPublishSpec(config: PublisherConfig, name?: string): PublishSp
     shards: pipeline.shards,
     workersPerShard: pipeline.workersPerShard,
     maxFailedModels: pipeline.maxFailedModels,
+    allowEmpty: pipeline.allowEmpty,
     engine: pipeline.engine,
     shardTimeoutInSeconds: Math.ceil(pipeline.shardTimeout / 1000),
     trigger: triggerSpec(pipeline.trigger),

@@ -72,6 +72,6 @@ export function finalizeComponentRequest(azure: AzureSpec, pipeline: PipelineSpe
     inputs: { pipeline: literal, output: literal, trigger_time: literal, ...shardInputs },
     environment: resourceId(azure, "environmentVersion", environment.name),
     environment_variables: { FLEETSCORE_LOG_LEVEL: "info", ...identityEnvironment(azure) },
-    command: finalizeCommand(),
+    command: finalizeCommand(pipeline),
   });
 }

@@ -49,6 +49,17 @@ describe("buildDeployPlan (the example config)", () => {
     expect(component.properties.componentSpec.environment).toBe(plan.requests[1]!.path.replace(/\?.*/, ""));
   });
 
+  it("passes allowEmpty to the shard and finalize command lines as --allow-empty, and leaves it out by default", async () => {
+    const spec = await exampleSpec();
+    const commands = (s: typeof spec): string[] => {
+      const plan = buildDeployPlan(s);
+      return [plan.parts.scoreComponent, plan.parts.finalizeComponent].map((c) => (c.body as { properties: { componentSpec: { command: string } } }).properties.componentSpec.command);
+    };
+    expect(commands(spec).some((c) => c.includes("--allow-empty"))).toBe(false);
+    const allowing = { ...spec, pipeline: { ...spec.pipeline, allowEmpty: true } };
+    for (const c of commands(allowing)) expect(c).toMatch(/ --allow-empty( |$)/);
+  });
+
   it("names a version by its content: a new image tag is a new environment version, the rest of the plan unchanged but what references it", async () => {
     const spec = await exampleSpec();
     const next = buildDeployPlan({ ...spec, azure: { ...spec.azure, image: { ...spec.azure.image, tag: "0.2.0" } } });

@@ -30,6 +30,8 @@ export interface PipelineSpec {
   /** The scorer's `--retries` (transient I/O); the scorer's default when absent. */
   readonly retries?: number;
   readonly maxFailedModels?: string;
+  /** The scorer's `--allow-empty`: a window with no row ends the job as succeeded (status `empty`), not failed. */
+  readonly allowEmpty?: boolean;
   readonly engine?: "auto" | "onnx" | "ts";
   /** A shard step is cancelled after this long. */
   readonly shardTimeoutInSeconds?: number;

@@ -29,6 +29,7 @@ export function scoreCommand(pipeline: PipelineSpec): string {
     pipeline.retries !== undefined && `--retries ${pipeline.retries}`,
     pipeline.maxFailedModels !== undefined && `--max-failed-models ${q(pipeline.maxFailedModels)}`,
     pipeline.engine !== undefined && `--engine ${pipeline.engine}`,
+    pipeline.allowEmpty === true && "--allow-empty",
   ].filter((o): o is string => typeof o === "string");
   return (
     `${PREAMBLE} && ${SCORER_CLI} score --models "\${{inputs.models}}" --data "\${{inputs.data}}"${window}` +
@@ -39,6 +40,6 @@ export function scoreCommand(pipeline: PipelineSpec): string {
 }
 
 /** Merges the shard manifests once every shard step is done (the last shard usually did already). */
-export function finalizeCommand(): string {
-  return `${PREAMBLE} && ${SCORER_CLI} finalize --out "\${{inputs.output}}" --run-id "$RUN_ID"`;
+export function finalizeCommand(pipeline: Pick<PipelineSpec, "allowEmpty"> = {}): string {
+  return `${PREAMBLE} && ${SCORER_CLI} finalize --out "\${{inputs.output}}" --run-id "$RUN_ID"${pipeline.allowEmpty === true ? " --allow-empty" : ""}`;
 }

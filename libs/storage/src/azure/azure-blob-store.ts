@@ -8,6 +8,7 @@ import { checkDuration } from "../in-process-leases.js";
 import { logger } from "../log.js";
 import type { BlockBlobClientLike, ContainerClientLike } from "./container-client-like.js";
 import { mapAzureError, type AzureErrorContext } from "./map-azure-error.js";
+import { startSlowCallWatch, watchSlowCall } from "./slow-call-watch.js";
 
 export interface AzureBlobStoreOptions {
   /** Blob names are stored under this prefix (`models/` or `""`); it must be `""` or end with `/`. */
@@ -20,6 +21,21 @@ export interface AzureBlobStoreOptions {
   readonly maxUploadConcurrency?: number;
   /** How the client authenticates, for messages only (never a secret), e.g. `"DefaultAzureCredential"`. */
   readonly credentialSource?: string;
+  /** Log a warning (operation, blob, location) each time a call has waited this long; 0: never. Default 10,000 ms. */
+  readonly slowCallWarningAfterMs?: number;
+}
+
+/** How long a storage call waits before its first "still waiting" warning, unless configured. */
+export const DEFAULT_SLOW_CALL_WARNING_AFTER_MS = 10_000;
+
+/**
+ * The signal handed to the SDK for one call: its own, following the caller's. The SDK adds an abort
+ * listener per request and removes it only once the response streams end, so sharing the process-wide
+ * signal across many concurrent calls piles listeners onto it (MaxListenersExceededWarning);
+ * AbortSignal.any follows the caller's signal without adding a listener to it.
+ */
+function callSignal(abortSignal: AbortSignal | undefined): AbortSignal | undefined {
+  return abortSignal ? AbortSignal.any([abortSignal]) : undefined;
 }
 
 function withoutQuery(url: string): string {
@@ -77,7 +93,7 @@ export class AzureBlobStore implements BlobStore {
   async createContainerIfNotExists(options: GetBlobOptions = {}): Promise<boolean> {
     throwIfAborted(options.abortSignal);
     try {
-      return (await this.container.createIfNotExists({ abortSignal: options.abortSignal })).succeeded;
+      return (await this.watched("createContainer", this.container.containerName, () => this.container.createIfNotExists({ abortSignal: callSignal(options.abortSignal) }))).succeeded;
     } catch (e) {
       throw mapAzureError(e, this.container.containerName, this.context);
     }
@@ -87,8 +103,7 @@ export class AzureBlobStore implements BlobStore {
     const blob = this.blob(name);
     throwIfAborted(options.abortSignal);
     try {
-      const response = await blob.download(0, undefined, { abortSignal: options.abortSignal });
-      return await toBytes(response.readableStreamBody);
+      return await this.watched("get", name, async () => toBytes((await blob.download(0, undefined, { abortSignal: callSignal(options.abortSignal) })).readableStreamBody));
     } catch (e) {
       throw mapAzureError(e, name, this.context);
     }
@@ -98,7 +113,7 @@ export class AzureBlobStore implements BlobStore {
     const blob = this.blob(name);
     throwIfAborted(options.abortSignal);
     try {
-      const body = (await blob.download(0, undefined, { abortSignal: options.abortSignal })).readableStreamBody;
+      const body = (await this.watched("getStream", name, () => blob.download(0, undefined, { abortSignal: callSignal(options.abortSignal) }))).readableStreamBody;
       if (!body) return Readable.from([]);
       return body instanceof Readable ? body : Readable.from(body);
     } catch (e) {
@@ -117,10 +132,12 @@ export class AzureBlobStore implements BlobStore {
     try {
       const blockSize = this.options.uploadBlockSizeInBytes ?? 4 * 1024 * 1024;
       const concurrency = this.options.maxUploadConcurrency ?? 4;
-      const response =
+      const abortSignal = callSignal(options.abortSignal);
+      const response = await this.watched("put", name, () =>
         body instanceof Uint8Array
-          ? await blob.uploadData(body, { conditions, abortSignal: options.abortSignal, blockSize, concurrency })
-          : await blob.uploadStream(body, blockSize, concurrency, { conditions, abortSignal: options.abortSignal });
+          ? blob.uploadData(body, { conditions, abortSignal, blockSize, concurrency })
+          : blob.uploadStream(body, blockSize, concurrency, { conditions, abortSignal }),
+      );
       if (!response.etag) throw new BlobStoreError(`Azure Blob Storage at ${this.location} returned no ETag for "${name}"`, "RequestFailed");
       logger.verbose("put blob", { location: this.location, name });
       return { etag: quotedEtag(response.etag) };
@@ -133,10 +150,17 @@ export class AzureBlobStore implements BlobStore {
     validateBlobPrefix(prefix);
     throwIfAborted(options.abortSignal);
     const pages = this.container
-      .listBlobsFlat({ prefix: this.prefix + prefix, abortSignal: options.abortSignal })
+      .listBlobsFlat({ prefix: this.prefix + prefix, abortSignal: callSignal(options.abortSignal) })
       .byPage({ maxPageSize: this.options.listPageSize ?? 5000 });
+    const call = { operation: "list", blob: prefix, location: this.location };
+    const iterator = pages[Symbol.asyncIterator]();
     try {
-      for await (const page of pages) {
+      for (;;) {
+        // Watch the wait for each page, not the caller's time between pages.
+        const stopWatch = startSlowCallWatch(call, this.slowCallWarningAfterMs);
+        const next = await iterator.next().finally(stopWatch);
+        if (next.done) break;
+        const page = next.value;
         for (const item of page.segment.blobItems) {
           yield {
             name: item.name.slice(this.prefix.length),
@@ -156,7 +180,7 @@ export class AzureBlobStore implements BlobStore {
     const blob = this.blob(name);
     throwIfAborted(options.abortSignal);
     try {
-      return await blob.exists({ abortSignal: options.abortSignal });
+      return await this.watched("exists", name, () => blob.exists({ abortSignal: callSignal(options.abortSignal) }));
     } catch (e) {
       throw mapAzureError(e, name, this.context);
     }
@@ -166,7 +190,7 @@ export class AzureBlobStore implements BlobStore {
     const blob = this.blob(name);
     throwIfAborted(options.abortSignal);
     try {
-      const deleted = (await blob.deleteIfExists({ abortSignal: options.abortSignal })).succeeded;
+      const deleted = (await this.watched("delete", name, () => blob.deleteIfExists({ abortSignal: callSignal(options.abortSignal) }))).succeeded;
       if (deleted) logger.verbose("deleted blob", { location: this.location, name });
       return deleted;
     } catch (e) {
@@ -178,7 +202,7 @@ export class AzureBlobStore implements BlobStore {
     const blob = this.blob(name);
     throwIfAborted(options.abortSignal);
     try {
-      const p = await blob.getProperties({ abortSignal: options.abortSignal });
+      const p = await this.watched("getProperties", name, () => blob.getProperties({ abortSignal: callSignal(options.abortSignal) }));
       if (!p.etag || !p.lastModified) {
         throw new BlobStoreError(`Azure Blob Storage at ${this.location} returned no ETag for "${name}"`, "RequestFailed");
       }
@@ -192,26 +216,27 @@ export class AzureBlobStore implements BlobStore {
     const blob = this.blob(name);
     checkDuration(options.durationInSeconds);
     throwIfAborted(options.abortSignal);
-    const abortSignal = options.abortSignal;
+    const abortSignal = callSignal(options.abortSignal);
     try {
       // A lease needs a blob: create an empty one unless it exists (losing that race is fine).
-      await blob.uploadData(new Uint8Array(0), { conditions: { ifNoneMatch: "*" }, abortSignal }).catch((e: unknown) => {
+      await this.watched("acquireLease", name, () => blob.uploadData(new Uint8Array(0), { conditions: { ifNoneMatch: "*" }, abortSignal })).catch((e: unknown) => {
         const mapped = mapAzureError(e, name, this.context);
         if (!isBlobStoreError(mapped) || (mapped.code !== "PreconditionFailed" && mapped.code !== "LeaseAlreadyPresent")) throw mapped;
       });
       const client = blob.getBlobLeaseClient();
-      await client.acquireLease(options.durationInSeconds, { abortSignal });
+      await this.watched("acquireLease", name, () => client.acquireLease(options.durationInSeconds, { abortSignal }));
       const context = this.context;
+      const watched = this.watched.bind(this);
       return {
         name,
         leaseId: client.leaseId,
         async renew(o: OperationOptions = {}) {
-          await client.renewLease({ abortSignal: o.abortSignal }).catch((e: unknown) => {
+          await watched("renewLease", name, () => client.renewLease({ abortSignal: callSignal(o.abortSignal) })).catch((e: unknown) => {
             throw mapAzureError(e, name, context);
           });
         },
         async release(o: OperationOptions = {}) {
-          await client.releaseLease({ abortSignal: o.abortSignal }).catch((e: unknown) => {
+          await watched("releaseLease", name, () => client.releaseLease({ abortSignal: callSignal(o.abortSignal) })).catch((e: unknown) => {
             const mapped = mapAzureError(e, name, context);
             if (!isBlobStoreError(mapped) || mapped.code !== "LeaseLost") throw mapped;
           });
@@ -226,13 +251,24 @@ export class AzureBlobStore implements BlobStore {
     const blob = this.blob(name);
     throwIfAborted(options.abortSignal);
     try {
-      await blob.getBlobLeaseClient().breakLease(0, { abortSignal: options.abortSignal, ...(options.ifMatch !== undefined && { conditions: { ifMatch: options.ifMatch } }) });
+      await this.watched("breakLease", name, () =>
+        blob.getBlobLeaseClient().breakLease(0, { abortSignal: callSignal(options.abortSignal), ...(options.ifMatch !== undefined && { conditions: { ifMatch: options.ifMatch } }) }),
+      );
     } catch (e) {
       const mapped = mapAzureError(e, name, this.context);
       // Nothing to break: the lease ended meanwhile.
       if (isBlobStoreError(mapped) && mapped.code === "LeaseLost") return;
       throw mapped;
     }
+  }
+
+  private get slowCallWarningAfterMs(): number {
+    return this.options.slowCallWarningAfterMs ?? DEFAULT_SLOW_CALL_WARNING_AFTER_MS;
+  }
+
+  /** One SDK call, with a warning logged while it waits longer than `slowCallWarningAfterMs`. */
+  private watched<T>(operation: string, blob: string, work: () => Promise<T>): Promise<T> {
+    return watchSlowCall({ operation, blob, location: this.location }, this.slowCallWarningAfterMs, work);
   }
 
   private blob(name: string): BlockBlobClientLike {
