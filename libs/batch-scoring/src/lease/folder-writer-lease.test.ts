@@ -131,6 +131,18 @@ describe("folder writer lease", () => {
     expect((await readdir(o.location)).filter((f) => f.startsWith("_lease"))).toEqual(["_lease.1.json"]);
   });
 
+  it("removes the temporary file a writer killed while taking the lease left behind, and no live writer's", async () => {
+    const o = await newOutput();
+    await o.writeFile("keep.txt", "x");
+    const exited = spawnSync(process.execPath, ["-e", ""]).pid!;
+    await writeFile(join(o.location, "_lease.0.json"), holder({ host: hostname(), pid: exited }));
+    await writeFile(join(o.location, "_lease.t-dead.tmp"), holder({ host: hostname(), pid: exited, token: "t-dead" }));
+    await writeFile(join(o.location, "_lease.t-live.tmp"), holder({ host: hostname(), pid: process.pid, token: "t-live" }));
+    const lease = await (await sameRun(o)).acquireWriterLease(undefined);
+    expect((await readdir(o.location)).sort()).toEqual(["_lease.1.json", "_lease.t-live.tmp", "keep.txt"]);
+    await lease.release();
+  });
+
   it("leaves no run folder behind when the run wrote nothing", async () => {
     const o = await newOutput();
     const lease = await o.acquireWriterLease(undefined);

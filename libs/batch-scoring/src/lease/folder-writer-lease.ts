@@ -39,6 +39,7 @@ export async function acquireFolderLease(dir: string, base: string, what: string
       continue;
     }
     for (const older of after.slice(1)) await files.remove(older);
+    await files.removeAbandonedTemps(staleAfterMs);
     return startHeartbeat(files, next, holder, what);
   }
   const newest = (await files.generations())[0];
@@ -111,20 +112,7 @@ class LeaseFiles {
 
   /** The holder (undefined if unreadable) and heartbeat of a generation; undefined if it is gone. */
   async read(generation: number): Promise<{ holder: LeaseHolder | undefined; mtimeMs: number } | undefined> {
-    try {
-      const path = this.path(generation);
-      const [text, s] = await Promise.all([readFile(path, "utf8"), stat(path)]);
-      let holder: LeaseHolder | undefined;
-      try {
-        holder = LeaseHolder.parse(JSON.parse(text));
-      } catch {
-        holder = undefined; // not ours to read: judged by its age alone
-      }
-      return { holder, mtimeMs: s.mtimeMs };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw ioError(`read ${this.path(generation)}`)(e);
-    }
+    return readHolderFile(this.path(generation));
   }
 
   /** Creates a generation, complete, if nobody has: false when it exists already. */
@@ -142,8 +130,40 @@ class LeaseFiles {
     }
   }
 
+  /**
+   * Removes the temporary files of writers that died between writing theirs and linking it (a kill -9
+   * there leaves `<base>.<token>.tmp` behind): each is judged as a lease is, by its holder's process or
+   * its age, so a live writer's file (it is racing for a generation) is left alone.
+   */
+  async removeAbandonedTemps(defaultStaleAfterMs: number): Promise<void> {
+    const prefix = `${this.base}.`;
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith(".tmp"))) {
+      const path = join(this.dir, name);
+      const seen = await readHolderFile(path);
+      if (seen && isStale(seen, defaultStaleAfterMs)) await unlink(path).catch(() => undefined);
+    }
+  }
+
   async remove(generation: number): Promise<void> {
     await unlink(this.path(generation)).catch(() => undefined);
+  }
+}
+
+/** A lease (or lease temp) file's holder (undefined if unreadable) and heartbeat; undefined if it is gone. */
+async function readHolderFile(path: string): Promise<{ holder: LeaseHolder | undefined; mtimeMs: number } | undefined> {
+  try {
+    const [text, s] = await Promise.all([readFile(path, "utf8"), stat(path)]);
+    let holder: LeaseHolder | undefined;
+    try {
+      holder = LeaseHolder.parse(JSON.parse(text));
+    } catch {
+      holder = undefined; // not ours to read (or cut short): judged by its age alone
+    }
+    return { holder, mtimeMs: s.mtimeMs };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw ioError(`read ${path}`)(e);
   }
 }
 
