@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -6,6 +6,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startNodeProcess, type NodeProcessResult } from "@fleetscore/test-support";
 import { makeTempDir, modelsWithOneCorrupt, REFERENCE_DATA, runScorer } from "./test-fixtures/runs.js";
 
 // A local HTTPS endpoint stands in for Application Insights' ingestion (`POST /v2.1/track`), named by the
@@ -14,19 +15,8 @@ import { makeTempDir, modelsWithOneCorrupt, REFERENCE_DATA, runScorer } from "./
 // the built monitor CLI runs as a child process trusting it through NODE_EXTRA_CA_CERTS, as a user would.
 const MONITOR_MAIN = join(import.meta.dirname, "../dist/main.js");
 
-function runMonitor(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MONITOR_MAIN, ...argv], {
-      env: { PATH: process.env["PATH"], APPLICATION_INSIGHTS_NO_STATSBEAT: "true", NODE_EXTRA_CA_CERTS: join(dir, "cert.pem"), ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function runMonitor(argv: string[], env: NodeJS.ProcessEnv): Promise<NodeProcessResult> {
+  return startNodeProcess(MONITOR_MAIN, argv, { APPLICATION_INSIGHTS_NO_STATSBEAT: "true", NODE_EXTRA_CA_CERTS: join(dir, "cert.pem"), ...env }).done;
 }
 interface Envelope {
   name: string;

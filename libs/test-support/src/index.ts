@@ -3,3 +3,5 @@ export type { TestFramework } from "./test-framework.js";
 export { seededRandom } from "./seeded-random.js";
 export { failureOf } from "./failure-of.js";
 export type { Failure } from "./failure-of.js";
+export { startNodeProcess } from "./run-node.js";
+export type { NodeProcessResult, StartedNodeProcess } from "./run-node.js";

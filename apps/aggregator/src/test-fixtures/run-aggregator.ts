@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createReadStream, existsSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
-import { seededRandom } from "@fleetscore/test-support";
+import { seededRandom, startNodeProcess, type NodeProcessResult, type StartedNodeProcess } from "@fleetscore/test-support";
 
 export const SHARED_FIXTURES = resolve(import.meta.dirname, "../../../../../shared/fixtures");
 export const SYNTHETIC_DATA = join(SHARED_FIXTURES, "synthetic-2k/sensor_data.csv.gz");
@@ -14,17 +13,8 @@ export const REFERENCE_DATA = resolve(import.meta.dirname, "../../../../data/ref
 /** The built CLI: the tests run exactly what users run. `nx run aggregator:test` builds it first. */
 export const AGGREGATOR_MAIN = resolve(import.meta.dirname, "../../dist/main.js");
 
-export interface AggregatorResult {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-export interface StartedAggregator {
-  readonly child: ChildProcess;
-  readonly done: Promise<AggregatorResult>;
-}
+export type AggregatorResult = NodeProcessResult;
+export type StartedAggregator = StartedNodeProcess;
 
 export function assertBuilt(): void {
   if (!existsSync(AGGREGATOR_MAIN)) {
@@ -33,19 +23,7 @@ export function assertBuilt(): void {
 }
 
 export function startAggregator(args: readonly string[], env: NodeJS.ProcessEnv = {}): StartedAggregator {
-  const child = spawn(process.execPath, [AGGREGATOR_MAIN, ...args], {
-    env: { PATH: process.env["PATH"], FLEETSCORE_LOG_LEVEL: "warning", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const done = new Promise<AggregatorResult>((resolvePromise, reject) => {
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
-  });
-  return { child, done };
+  return startNodeProcess(AGGREGATOR_MAIN, args, env);
 }
 
 export function runAggregator(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<AggregatorResult> {

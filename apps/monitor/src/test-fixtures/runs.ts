@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { RunManifest } from "@fleetscore/contracts";
 import type { ProcessIo } from "@fleetscore/cli-support";
+import { startNodeProcess } from "@fleetscore/test-support";
 import { runCli } from "../cli.js";
 import type { AzureDeps } from "../sources/open-sources.js";
 
@@ -20,22 +20,10 @@ export interface Result {
 }
 
 /** Runs the built scorer; its stderr (JSON-line logs) also goes to `logFile` when given, as a user would save it. */
-export function runScorer(args: readonly string[], options: { env?: NodeJS.ProcessEnv; logFile?: string } = {}): Promise<Result> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [SCORER_MAIN, ...args], {
-      env: { PATH: process.env["PATH"], FLEETSCORE_LOG_LEVEL: "info", ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", async (code) => {
-      if (options.logFile) await writeFile(options.logFile, stderr);
-      done({ code, stdout, stderr });
-    });
-  });
+export async function runScorer(args: readonly string[], options: { env?: NodeJS.ProcessEnv; logFile?: string } = {}): Promise<Result> {
+  const result = await startNodeProcess(SCORER_MAIN, args, options.env, { logLevel: "info" }).done;
+  if (options.logFile) await writeFile(options.logFile, result.stderr);
+  return result;
 }
 
 /** A copy of the reference models with model 1_4 corrupt (its .onnx garbage, no float64 .json): it fails to load. */
