@@ -3,6 +3,7 @@ import { createProgressReporter } from "./progress.js";
 import { ModelsListArgs, ModelsPushArgs, runModelsListCommand, runModelsPushCommand } from "./models-command.js";
 import { addModelsImportCommand } from "./models-import-command.js";
 import { addModelsTrainCommand } from "./models-train-command.js";
+import { addDataOptions } from "./data-options.js";
 import { FinalizeArgs, ScoreArgs, runFinalizeCommand, runScoreCommand } from "./score-command.js";
 import { createCli, packageVersion, type ProcessIo } from "@fleetscore/cli-support";
 
@@ -26,15 +27,12 @@ const MODEL_STORE = "model store: a folder or http(s)://<account>/<container>[/<
 export async function runCli(argv: readonly string[], processIo: CliIo): Promise<number> {
   const { program, action, run, io } = createCli("fleetscore-scorer", "Scores one-class SVM anomaly models on sensor data and writes predictions and a run manifest.", processIo);
 
-  program
+  const score = program
     .command("score")
     .description("Score every model on its rows of the data file.")
     .addHelpText("after", HELP_FOOTER)
-    .requiredOption("--models <location>", "folder of model_<device>_<sensor>.onnx (+ optional .json float64 parameters), or a model store made by `models push`: a folder or a Blob container URL http(s)://<account>/<container>[/<prefix>], its current version or <location>@<version>")
-    .requiredOption("--data <file|url>", "readings CSV with columns TS,Device,Sensor,Value (plain or gzip; a path or a Blob URL), or window aggregates in SQL: sqlite:<file> | postgres://user@host:port/db | mssql://... (with --from/--to; password: FLEETSCORE_SQL_PASSWORD)")
-    .option("--from <iso>", "with a SQL --data: score the windows ending after this time (exclusive), e.g. 2018-08-29T00:00:00Z")
-    .option("--to <iso>", "with a SQL --data: ... and up to this time (inclusive)")
-    .option("--window <size>", "with a SQL --data: the window size to score (e.g. 5s, 1m); needed when the database holds several")
+    .requiredOption("--models <location>", "folder of model_<device>_<sensor>.onnx (+ optional .json float64 parameters), or a model store made by `models push`: a folder or a Blob container URL http(s)://<account>/<container>[/<prefix>], its current version or <location>@<version>");
+  addDataOptions(score, "score")
     .requiredOption("--out <location>", "output folder or Blob container URL (not inside --models); the run writes <out>/<run-id>/")
     .option("--run-id <id>", "run id (default: start time in UTC, YYYYMMDDTHHMMSSZ)")
     .addOption(new Option("--engine <engine>", "scoring engine").choices(["auto", "onnx", "ts"]).default("auto"))

@@ -1,11 +1,10 @@
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
-import { openScoringInput } from "@fleetscore/batch-scoring";
 import { createProgressReporter, perSecond, UsageError, type Cli, type FleetscoreEnv } from "@fleetscore/cli-support";
 import { createLogger } from "@fleetscore/logger";
 import { isSvmTrainingError, trainModels, type TrainProgress, type TrainSummary } from "@fleetscore/svm-training";
 import { z } from "zod";
-import { asUsageError } from "./blame-flag.js";
+import { addDataOptions, openDataInput } from "./data-options.js";
 import { ExitCode } from "./exit-codes.js";
 
 const log = createLogger("fleetscore:scorer");
@@ -37,14 +36,8 @@ export interface ModelsTrainContext {
 
 /** Adds `models train` to the `models` command group. */
 export function addModelsTrainCommand(models: Command, action: Cli["action"]): void {
-  models
-    .command("train")
-    .description("Train one Pipeline(StandardScaler, OneClassSVM) per device and sensor of the data, as scikit-learn 1.2 fits it, into model_<D>_<S>.json + .onnx.")
-    .requiredOption("--data <file|url>", "readings CSV (TS,Device,Sensor,Value; plain or gzip; a path or a Blob URL), or window aggregates in SQL: sqlite:<file> | postgres://... | mssql://... (with --from/--to; password: FLEETSCORE_SQL_PASSWORD)")
+  addDataOptions(models.command("train").description("Train one Pipeline(StandardScaler, OneClassSVM) per device and sensor of the data, as scikit-learn 1.2 fits it, into model_<D>_<S>.json + .onnx."), "train on")
     .requiredOption("--out <dir>", "folder for the model files (created if missing; models there are replaced)")
-    .option("--from <iso>", "with a SQL --data: train on the windows ending after this time (exclusive)")
-    .option("--to <iso>", "with a SQL --data: ... and up to this time (inclusive)")
-    .option("--window <size>", "with a SQL --data: the window size (e.g. 5s); needed when the database holds several")
     .option("--nu <x>", "OneClassSVM nu, in (0, 1]", "0.05")
     .option("--kernel <kernel>", "rbf | linear | poly | sigmoid", "rbf")
     .option("--gamma <gamma>", "scale (1 / (n_features * X.var())) | auto (1 / n_features) | a number", "scale")
@@ -58,17 +51,7 @@ export function addModelsTrainCommand(models: Command, action: Cli["action"]): v
 /** Runs `models train`: exit 0 when every model trained, 3 when some could not be (they are listed). */
 export async function runModelsTrainCommand(args: ModelsTrainArgs, ctx: ModelsTrainContext): Promise<ExitCode> {
   const started = performance.now();
-  const password = ctx.env?.FLEETSCORE_SQL_PASSWORD;
-  const range = args.from || args.to ? { from: args.from ?? "", to: args.to ?? "" } : undefined;
-  const input = await openScoringInput(args.data, {
-    abortSignal: ctx.abortSignal,
-    ...(range && { range }),
-    ...(args.window && { windowSize: args.window }),
-    ...(password && { sqlPassword: password }),
-    ...(ctx.env && { env: ctx.env }),
-  }).catch((e: unknown) => {
-    throw asUsageError(e, args.window);
-  });
+  const input = await openDataInput(args, ctx);
   const progress = createTrainProgressReporter(ctx.stderr);
   let summary: TrainSummary;
   try {

@@ -2,7 +2,6 @@ import { availableParallelism } from "node:os";
 import {
   finalizeRun,
   openRunOutput,
-  openScoringInput,
   parseFailureThreshold,
   parseShardSpec,
   scoreBatch,
@@ -16,6 +15,7 @@ import { exitCodeFor, formatFinalizeSummary, formatScoreSummary, readRunOutcome 
 import { UsageError, type FleetscoreEnv } from "@fleetscore/cli-support";
 import { checkOutputOutsideModels } from "./check-output-location.js";
 import { asUsageError, leaseStaleAfter } from "./blame-flag.js";
+import { openDataInput } from "./data-options.js";
 import { readRowsPerModel } from "./balance-from.js";
 import { modelCacheDir } from "./model-cache-dir.js";
 
@@ -77,12 +77,7 @@ export async function runScoreCommand(args: ScoreArgs, ctx: ScoreCommandContext)
   const runId = args.runId ?? defaultRunId(now());
   const started = performance.now();
   const signal = { abortSignal: ctx.abortSignal };
-  const password = ctx.env?.FLEETSCORE_SQL_PASSWORD;
-  const range = args.from || args.to ? { from: args.from ?? "", to: args.to ?? "" } : undefined;
-  const sql = { ...(range && { range }), ...(args.window && { windowSize: args.window }), ...(password && { sqlPassword: password }) };
-  const input = await openScoringInput(args.data, { ...signal, ...sql, ...(ctx.env && { env: ctx.env }) }).catch((e: unknown) => {
-    throw asUsageError(e, args.window);
-  });
+  const input = await openDataInput(args, ctx);
   let manifest: RunManifest;
   try {
     const output = await openRunOutput(args.out, runId, { ...signal, retries: args.retries, ...(ctx.env && { env: ctx.env }), ...leaseStaleAfter(ctx.env) });
