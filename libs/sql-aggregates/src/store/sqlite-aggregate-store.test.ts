@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -68,6 +69,14 @@ describe("SqliteAggregateStore", () => {
       expect(err?.message).toContain(`schema version ${LATEST_SCHEMA_VERSION + 1}, newer than this code knows (${LATEST_SCHEMA_VERSION})`);
       expect(err?.message).toContain(file);
     }
+  });
+
+  it("with migrate: false (a reader) refuses a missing file as SchemaOutdated, saying it does not exist, and creates neither it nor its folder", async () => {
+    const file = join(dir, "not-made", "none.db");
+    const err = await failureOf(openAggregateStore(`sqlite:${file}`, { migrate: false }));
+    expect(err?.code).toBe("SchemaOutdated");
+    expect(err?.message).toContain(`${file}" does not exist`);
+    expect(existsSync(join(dir, "not-made"))).toBe(false);
   });
 
   it("migration 2 gives the windows of a version-1 database its only checkpoint, so that aggregation continues and another conflicts", async () => {

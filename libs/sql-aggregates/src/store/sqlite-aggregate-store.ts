@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import { AggregateStoreError, isAggregateStoreError } from "./aggregate-store-error.js";
@@ -69,17 +69,21 @@ export class SqliteAggregateStore extends SqlAggregateStore {
   }
 
   /**
-   * Opens (creating the file and its folder when missing) and migrates.
+   * Opens (creating the file and its folder when missing) and migrates. With `migrate: false` (readers) a
+   * missing file is a database without the schema (`SchemaOutdated`, as on every dialect), and nothing is created.
    * @throws AggregateStoreError `InvalidLocation`, `Unavailable` (locked beyond the busy timeout), `SchemaTooNew` ...
    */
   static async open(location: SqliteLocation, options: OpenSqliteStoreOptions): Promise<SqliteAggregateStore> {
     // Loaded here, not at the top: PostgreSQL and SQL Server users never load the native module.
     const { default: Database } = await import("better-sqlite3");
     const context: SqlErrorContext = { where: describeLocation(location), activity: "opening", fallback: "InvalidLocation" };
+    if (!location.memory && !options.migrate && !existsSync(location.path)) {
+      throw new AggregateStoreError(`${context.where} does not exist: no schema, nothing aggregated into it yet (the aggregator creates and migrates it)`, "SchemaOutdated");
+    }
     let db: Db | undefined;
     try {
-      if (!location.memory) mkdirSync(dirname(location.path), { recursive: true });
-      db = new Database(location.memory ? ":memory:" : location.path, { timeout: options.busyTimeoutInMs ?? 10_000 });
+      if (!location.memory && options.migrate) mkdirSync(dirname(location.path), { recursive: true });
+      db = new Database(location.memory ? ":memory:" : location.path, { timeout: options.busyTimeoutInMs ?? 10_000, fileMustExist: !options.migrate });
       if (!location.memory) {
         db.pragma("journal_mode = WAL");
         db.pragma("synchronous = NORMAL");
