@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { RunManifest } from "@fleetscore/contracts";
@@ -52,7 +53,19 @@ describe("interrupted runs", () => {
 
   it("stops cleanly on SIGTERM: non-zero exit, no partial files, no manifest", async () => {
     const out = join(tmp(), "term");
-    const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", data, "--out", out, "--run-id", "t", "--workers", "1"], {}, { kill: { signal: "SIGTERM", afterMs: Math.round(cleanMs * 0.3) } });
+    // Sent when the run says it is planned (not after a time): its signal handlers are in place and the
+    // scoring is starting, however slow the machine is (a fixed delay once hit the scorer before its handlers).
+    let sent = false;
+    let seen = "";
+    const onStderr = (text: string, child: ChildProcess): void => {
+      seen += text; // a line may arrive in two pieces
+      if (!sent && seen.includes('"msg":"run planned"')) {
+        sent = true;
+        child.kill("SIGTERM");
+      }
+    };
+    const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", data, "--out", out, "--run-id", "t", "--workers", "1"], { FLEETSCORE_LOG_LEVEL: "info" }, { onStderr });
+    expect(sent, "SIGTERM was sent while the run was in progress").toBe(true);
     expect(r.code).toBe(130);
     expect(r.stderr).toContain("interrupted");
     const names = await readdir(join(out, "t")).catch(() => [] as string[]);
