@@ -4,6 +4,7 @@ import { ScoringError, createScoringEngine, type ScoringEngine, type ScoringSess
 import { ReadingsCsvParser, latin1, type FieldOffsets } from "@fleetscore/readings-csv";
 import type { ChunkResult, ChunkScorerInit, LinesChunk, ModelFailure, ModelLoaded, ScoringChunk, ValuesChunk } from "./chunk-protocol.js";
 import { ModelFiles } from "./model-files.js";
+import { MAX_NUMBER_TEXT_LENGTH, writeNumberText } from "./number-text.js";
 import { referenceTimestampBytes, REFERENCE_TIMESTAMP_LENGTH } from "./reference-timestamp.js";
 
 /** What a (device, sensor) pair seen in the data resolves to. */
@@ -20,8 +21,8 @@ const ZERO = 0x30;
 const ONE = 0x31;
 /** Numeric ids up to 7 digits pack into one safe integer key: device * 2^24 + sensor. */
 const NUMERIC_KEY_BASE = 16_777_216;
-/** Distinct values whose text a scorer keeps (see OutputBuffer's valueText). */
-const MAX_REMEMBERED_VALUES = 1 << 16;
+/** `,<score>,<label>\n` but the score: two commas, the label and the newline. */
+const MAX_LINE_END_LENGTH = 4;
 
 /**
  * Scores chunks of data lines: parses them, looks up each row's model, scores every model's rows of the
@@ -371,8 +372,7 @@ class ChunkRows {
 function writeScoreEnd(b: Uint8Array, start: number, score: number): number {
   let p = start;
   b[p++] = COMMA;
-  const text = String(score);
-  for (let j = 0; j < text.length; j++) b[p++] = text.charCodeAt(j);
+  p = writeNumberText(b, p, score);
   b[p++] = COMMA;
   b[p++] = score > 0 ? ZERO : ONE;
   b[p++] = LF;
@@ -382,7 +382,6 @@ function writeScoreEnd(b: Uint8Array, start: number, score: number): number {
 /** Prediction lines written straight into bytes: no string per row but the score's. */
 class OutputBuffer {
   #buf: Uint8Array;
-  readonly #valueTexts = new Map<number, string>();
   length = 0;
 
   constructor(capacity: number) {
@@ -395,13 +394,13 @@ class OutputBuffer {
    * SVM itself are where the scorer spends its time. @returns the number of anomalies.
    */
   lines(src: Uint8Array, fields: Int32Array, rowIndexes: Int32Array, infix: Uint8Array, scores: Float64Array): number {
-    // Worst case per row: TS + Val + infix + 24 score characters + ",x\n" and a comma.
+    // Worst case per row: TS + Val + infix + the longest score text + ",x\n" and a comma.
     let need = 0;
     for (let i = 0; i < rowIndexes.length; i++) {
       const o = rowIndexes[i]! * 4;
       need += fields[o + 1]! - fields[o]! + fields[o + 3]! - fields[o + 2]!;
     }
-    need += rowIndexes.length * (infix.length + 28);
+    need += rowIndexes.length * (infix.length + MAX_NUMBER_TEXT_LENGTH + MAX_LINE_END_LENGTH);
     if (this.length + need > this.#buf.length) this.#grow(need);
     const b = this.#buf;
     const infixLength = infix.length;
@@ -422,16 +421,11 @@ class OutputBuffer {
 
   /**
    * The same lines for rows that are values (a {@link ValuesChunk}): TS from the chunk's formatted times,
-   * Val as `String(value)` (what the CSV the values once came from said, read back). @returns the anomalies.
+   * Val as `String(value)` (what the CSV the values once came from said, read back; see writeNumberText).
+   * @returns the anomalies.
    */
   valueLines(times: Uint8Array, timeOfRow: Int32Array, values: Float64Array, fields: Int32Array, rowIndexes: Int32Array, infix: Uint8Array, scores: Float64Array): number {
-    const valueTexts = new Array<string>(rowIndexes.length);
-    let need = 0;
-    for (let i = 0; i < rowIndexes.length; i++) {
-      valueTexts[i] = this.#valueText(values[fields[rowIndexes[i]! * 4]!]!);
-      need += valueTexts[i]!.length;
-    }
-    need += rowIndexes.length * (REFERENCE_TIMESTAMP_LENGTH + infix.length + 28);
+    const need = rowIndexes.length * (REFERENCE_TIMESTAMP_LENGTH + infix.length + MAX_LINE_END_LENGTH + MAX_NUMBER_TEXT_LENGTH);
     if (this.length + need > this.#buf.length) this.#grow(need);
     const b = this.#buf;
     let p = this.length;
@@ -441,29 +435,13 @@ class OutputBuffer {
       const ts = timeOfRow[row]! * REFERENCE_TIMESTAMP_LENGTH;
       for (let j = ts, end = ts + REFERENCE_TIMESTAMP_LENGTH; j < end; j++) b[p++] = times[j]!;
       for (let j = 0; j < infix.length; j++) b[p++] = infix[j]!;
-      const value = valueTexts[i]!;
-      for (let j = 0; j < value.length; j++) b[p++] = value.charCodeAt(j);
+      p = writeNumberText(b, p, values[row]!);
       const score = scores[i]!;
       p = writeScoreEnd(b, p, score);
       if (score <= 0) anomalies++;
     }
     this.length = p;
     return anomalies;
-  }
-
-  /**
-   * `String(value)`, remembered: readings repeat few distinct values (two decimals, a narrow range), and the
-   * shortest round-trip formatting cost more than the rest of the line (profiled on synthetic-2k from SQLite).
-   * Bounded: cleared when full, so arbitrary means (5 s windows) only cost the lookup.
-   */
-  #valueText(value: number): string {
-    let text = this.#valueTexts.get(value);
-    if (text === undefined) {
-      if (this.#valueTexts.size >= MAX_REMEMBERED_VALUES) this.#valueTexts.clear();
-      text = String(value);
-      this.#valueTexts.set(value, text);
-    }
-    return text;
   }
 
   reset(): void {
