@@ -6,7 +6,8 @@ import type { AggregatorCheckpoint, StoredDeadLetter } from "./aggregate-store.j
 import { describeLocation, type SqliteLocation } from "./location.js";
 import { mapSqliteError, type SqlErrorContext } from "./map-sql-error.js";
 import { applyMigrationsSync, MIGRATIONS_TABLE, type SyncMigrationSession } from "./migrations.js";
-import { checkRecord, toStoredDeadLetter, windowSizesOf, writeConflict, aggregateRowToRecord, meanRowToRecord, type AggregateRow, type DeadLetterRow, type MeanRow, type ReadColumns, type PlannedWrite, type ReadPlan } from "./records.js";
+import { checkRecord, toStoredDeadLetter, windowSizesOf, writeConflict, aggregateRowToRecord, type AggregateRow, type DeadLetterRow, type ReadColumns, type PlannedWrite, type ReadPlan } from "./records.js";
+import { decodeMeansPage, meansPageQuery, type MeansPageRow } from "./sqlite-means-page.js";
 import { SqlAggregateStore, type FetchPage } from "./sql-aggregate-store.js";
 
 export interface OpenSqliteStoreOptions {
@@ -46,9 +47,10 @@ function selectPage(first: boolean, filtered: boolean, columns: ReadColumns): st
   // The first page starts at a bound; later ones after the last key read (keyset paging on the primary
   // key; within one window size, (window_end, device_id, sensor_id) is unique).
   const start = first ? "window_end >= ?" : "(window_end, device_id, sensor_id) > (?, ?, ?)";
-  return `SELECT ${READ_COLUMNS[columns]} FROM window_aggregates
+  const rows = `SELECT ${READ_COLUMNS[columns]} FROM window_aggregates
 WHERE ${start} AND window_end <= ? AND window_end - window_start = ? ${filtered ? MODELS_FILTER : ""}
 ORDER BY window_end, device_id, sensor_id LIMIT ?`;
+  return columns === "means" ? meansPageQuery(rows) : rows;
 }
 
 /**
@@ -180,8 +182,8 @@ export class SqliteAggregateStore extends SqlAggregateStore {
       params.push(plan.toInclusiveMs, windowMs);
       if (models !== undefined) params.push(models);
       params.push(plan.pageSize);
-      const rows = statement.all(...params);
-      return columns === "all" ? (rows as AggregateRow[]).map(aggregateRowToRecord) : (rows as MeanRow[]).map(meanRowToRecord);
+      if (columns === "means") return decodeMeansPage(statement.get(...params) as MeansPageRow, this.where);
+      return (statement.all(...params) as AggregateRow[]).map(aggregateRowToRecord);
     };
   }
 

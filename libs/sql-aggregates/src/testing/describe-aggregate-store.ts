@@ -406,6 +406,17 @@ export function describeAggregateStore(name: string, openStore: OpenTestAggregat
       });
     });
 
+    it("reads back every mean exactly through readMeans, awkward doubles included, across pages", async () => {
+      await withStore(async (store) => {
+        const awkward = [1 / 3, -2 / 3, 0.1 + 0.2, 5e-324, -1.7976931348623157e308, 2 ** 53 + 2, 1e-7, 123456.78901234567, -0.000001234567890123456, 71.23];
+        const records = awkward.flatMap((mean, i) => [record(`dev-${i % 3}`, `s${i}`, BASE + 5000 * (1 + (i % 4)), mean), record(`Dev.${i}`, "s-0", BASE + 5000, mean / 3)]);
+        await store.write(records);
+        const got: string[] = [];
+        for await (const page of store.readMeans({ fromMs: -Infinity, toMs: Infinity, pageSize: 7 })) got.push(...page.map((m) => [m.deviceId, m.sensorId, exact(m.windowEndMs), exact(m.mean)].join(" ")));
+        expect(got).toEqual(sorted(records).map((r) => [r.deviceId, r.sensorId, exact(r.windowEndMs), exact(r.mean)].join(" ")));
+      });
+    });
+
     it("pages with pageSize 1 and 3 across records sharing a window end, never yielding an empty page", async () => {
       await withStore(async (store) => {
         const records = [
