@@ -1,4 +1,5 @@
 import { formatError, type CommandIo } from "@fleetscore/cli-support";
+import { isAbortError } from "@fleetscore/contracts";
 import { LabelsCsvWriter, SimulationClock, generateReadings, isSimulationError, runSimulation, type SimulationProgress, type SimulationSummary } from "@fleetscore/ingestion-simulator";
 import { fleetOptions } from "./fleet.js";
 import { createProgressReporter } from "./progress.js";
@@ -38,7 +39,7 @@ export async function runRunCommand(args: RunArgs, io: CommandIo): Promise<numbe
       if (last) io.stdout.write(report(target.location, fleet, { ...last, skipped: args.skip, seconds: 0 }, undefined));
       return 1;
     }
-    if ((e as Error).name === "AbortError" && last) io.stdout.write(report(target.location, fleet, { ...last, skipped: args.skip, seconds: 0 }, undefined));
+    if (isAbortError(e) && last) io.stdout.write(report(target.location, fleet, { ...last, skipped: args.skip, seconds: 0 }, undefined));
     throw e;
   }
   progress.stop();

@@ -1,7 +1,8 @@
 import { DefaultAzureCredential } from "@azure/identity";
 import type { RetryOptions } from "@azure/event-hubs";
 import type { TokenCredential } from "@azure/identity";
-import { EventLogError } from "@fleetscore/event-transport";
+import { EventLogError, isEventLogError } from "@fleetscore/event-transport";
+import { isAbortError } from "@fleetscore/contracts";
 
 /** How to reach an event hub: a connection string, or a namespace host with a token credential. */
 export type EventHubsConnection =
@@ -34,6 +35,6 @@ export function describeHub(namespace: string, hub: string): string {
 /** SDK errors become `Unavailable` naming the hub; aborts and our own errors pass through. */
 export function toEventLogError(e: unknown, where: string, doing: string): Error {
   const err = e as Error & { code?: string };
-  if (err?.name === "AbortError" || err?.name === "EventLogError") return err;
+  if (isAbortError(e) || isEventLogError(e)) return err;
   return new EventLogError(`${where} is unavailable while ${doing}: ${err?.message ?? String(e)}${err?.code ? ` (${err.code})` : ""}`, "Unavailable", { cause: e });
 }

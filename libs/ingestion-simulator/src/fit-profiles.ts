@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
-import type { OperationOptions } from "@fleetscore/contracts";
+import { isAbortError, type OperationOptions } from "@fleetscore/contracts";
 import { ReadingsCsvParser, latin1 } from "@fleetscore/readings-csv";
 import { SimulationError } from "./simulation-error.js";
 import type { SensorProfile } from "./sensor-profile.js";
@@ -49,7 +49,7 @@ export async function fitProfilesFromCsv(path: string, options: FitProfilesOptio
     for await (const chunk of gzip ? input.pipe(createGunzip()) : input) parser.push(chunk as Buffer);
     parser.end();
   } catch (e) {
-    if ((e as Error).name === "AbortError") throw e;
+    if (isAbortError(e)) throw e;
     throw new SimulationError(`Cannot fit profiles to ${path}: ${(e as Error).message}`, "InvalidInput", { cause: e });
   }
   if (stats.size === 0) throw new SimulationError(`Cannot fit profiles to ${path}: it has no valid reading (${malformed} malformed rows)`, "InvalidInput");

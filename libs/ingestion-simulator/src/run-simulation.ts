@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { OperationOptions, Reading } from "@fleetscore/contracts";
+import { isAbortError, type OperationOptions, type Reading } from "@fleetscore/contracts";
 import type { EventLogProducer } from "@fleetscore/event-transport";
 import { FAULT_KINDS, faultLabels, type FaultKind, type FaultLabel, type SimulatedEvent } from "./generate-readings.js";
 import { logger } from "./log.js";
@@ -98,7 +98,7 @@ export async function runSimulation(events: Iterable<SimulatedEvent>, producer: 
     try {
       result = await producer.append(batch.map((e) => e.reading as Reading), { onInvalid: "deadLetter", ...(signal && { abortSignal: signal }) });
     } catch (e) {
-      if ((e as Error).name === "AbortError") throw e;
+      if (isAbortError(e)) throw e;
       throw new SimulationError(
         `Sending failed after ${skip + sent} events (${sent} in this run): ${(e as Error).message}. Run again with --skip ${skip + sent} to resume; the failed batch of ${batch.length} may have been stored in part, and a resent reading never counts twice in the aggregates`,
         "SendFailed",

@@ -1,3 +1,5 @@
+import { FleetscoreError, errorGuard } from "@fleetscore/contracts";
+
 export type SimulationErrorCode =
   /** An option out of range or inconsistent (the message names it). */
   | "InvalidArgument"
@@ -6,17 +8,16 @@ export type SimulationErrorCode =
   /** The transport failed mid-run; `sentCount` events were acknowledged before it. */
   | "SendFailed";
 
-export class SimulationError extends Error {
-  override name = "SimulationError";
+export class SimulationError extends FleetscoreError<SimulationErrorCode> {
   static readonly InvalidArgument = "InvalidArgument";
   static readonly InvalidInput = "InvalidInput";
   static readonly SendFailed = "SendFailed";
   /** For `SendFailed`: events acknowledged by the transport before the failure (rerun with `skip` = this to resume). */
   readonly sentCount: number;
-  constructor(message: string, readonly code: SimulationErrorCode, options?: ErrorOptions & { readonly sentCount?: number }) {
-    super(message, options);
+  constructor(message: string, code: SimulationErrorCode, options?: ErrorOptions & { readonly sentCount?: number }) {
+    super(message, code, options);
     this.sentCount = options?.sentCount ?? 0;
   }
 }
 
-export const isSimulationError = (e: unknown): e is SimulationError => e instanceof Error && e.name === "SimulationError";
+export const isSimulationError = errorGuard(SimulationError);

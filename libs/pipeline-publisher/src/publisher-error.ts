@@ -1,3 +1,5 @@
+import { FleetscoreError, errorGuard } from "@fleetscore/contracts";
+
 /**
  * Why a publisher operation failed. `ArmError` carries ARM's own `armCode` (e.g. `AuthorizationFailed`);
  * `Conflict` is a 409 (another deployment, or a changed body for an immutable asset version).
@@ -12,22 +14,21 @@ export interface PublisherErrorOptions extends ErrorOptions {
   readonly armCode?: string;
 }
 
-export class PublisherError extends Error {
-  override name = "PublisherError";
+export class PublisherError extends FleetscoreError<PublisherErrorCode> {
   readonly resource: string | undefined;
   readonly statusCode: number | undefined;
   readonly armCode: string | undefined;
 
   constructor(
     message: string,
-    readonly code: PublisherErrorCode,
+    code: PublisherErrorCode,
     options: PublisherErrorOptions = {},
   ) {
-    super(message, options);
+    super(message, code, options);
     this.resource = options.resource;
     this.statusCode = options.statusCode;
     this.armCode = options.armCode;
   }
 }
 
-export const isPublisherError = (e: unknown): e is PublisherError => e instanceof Error && e.name === "PublisherError";
+export const isPublisherError = errorGuard(PublisherError);

@@ -1,4 +1,4 @@
-import { READING_CSV_COLUMNS, quoteInput } from "@fleetscore/contracts";
+import { FleetscoreError, READING_CSV_COLUMNS, quoteInput } from "@fleetscore/contracts";
 import { parseDecimal } from "./fast-decimal.js";
 import { LINE_TOO_LONG_MESSAGE, MAX_LINE_BYTES } from "./line-limit.js";
 
@@ -16,8 +16,11 @@ export interface RowSink {
   malformed(line: number, message: string): void;
 }
 
-export class CsvHeaderError extends Error {
-  override name = "CsvHeaderError";
+/** A header without the reading columns (or no header at all); the message says what is missing. */
+export class CsvHeaderError extends FleetscoreError<"InvalidHeader"> {
+  constructor(message: string) {
+    super(message, "InvalidHeader");
+  }
 }
 
 const COMMA = 0x2c;

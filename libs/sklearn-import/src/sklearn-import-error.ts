@@ -1,3 +1,5 @@
+import { FleetscoreError, errorGuard } from "@fleetscore/contracts";
+
 export type SklearnImportErrorCode =
   /** The pickle names a global (a class or function) that is not on the allow-list; nothing was called. */
   | "ForbiddenGlobal"
@@ -15,18 +17,17 @@ export type SklearnImportErrorCode =
   | "InvalidLocation";
 
 /** Why one file cannot be imported. `file` names it; `offset` is the byte of the pickle where reading stopped, when known. */
-export class SklearnImportError extends Error {
-  override name = "SklearnImportError";
+export class SklearnImportError extends FleetscoreError<SklearnImportErrorCode> {
   constructor(
     message: string,
-    readonly code: SklearnImportErrorCode,
+    code: SklearnImportErrorCode,
     readonly file: string,
     options?: ErrorOptions & { readonly offset?: number },
   ) {
-    super(message, options);
+    super(message, code, options);
     if (options?.offset !== undefined) this.offset = options.offset;
   }
   readonly offset?: number;
 }
 
-export const isSklearnImportError = (e: unknown): e is SklearnImportError => e instanceof Error && e.name === "SklearnImportError";
+export const isSklearnImportError = errorGuard(SklearnImportError);

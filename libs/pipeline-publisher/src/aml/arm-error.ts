@@ -1,14 +1,8 @@
+import { isRestError, type RestError } from "@azure/core-rest-pipeline";
+import { isAbortError } from "@fleetscore/contracts";
 import { isPublisherError, PublisherError } from "../publisher-error.js";
 
-interface RestErrorLike {
-  readonly name: string;
-  readonly message: string;
-  readonly statusCode?: number;
-  readonly code?: string;
-  readonly response?: { readonly bodyAsText?: string | null };
-}
-
-function armBody(e: RestErrorLike): { code?: string; message?: string } {
+function armBody(e: RestError): { code?: string; message?: string } {
   try {
     const parsed = JSON.parse(e.response?.bodyAsText ?? "") as { error?: { code?: string; message?: string } };
     return parsed.error ?? {};
@@ -23,9 +17,8 @@ function armBody(e: RestErrorLike): { code?: string; message?: string } {
  * AbortError is rethrown unchanged.
  */
 export function toPublisherError(e: unknown, method: string, resource: string): unknown {
-  if (!(e instanceof Error) || e.name === "AbortError" || isPublisherError(e)) return e;
-  const rest = e as RestErrorLike;
-  if (rest.name !== "RestError" || rest.statusCode === undefined) return e;
+  if (isAbortError(e) || isPublisherError(e) || !isRestError(e) || e.statusCode === undefined) return e;
+  const rest = e as RestError & { statusCode: number };
   const body = armBody(rest);
   const armCode = body.code ?? rest.code ?? "Unknown";
   const detail = body.message ?? rest.message;
@@ -39,4 +32,4 @@ export function toPublisherError(e: unknown, method: string, resource: string): 
   });
 }
 
-export const isNotFound = (e: unknown): boolean => e instanceof Error && (e as RestErrorLike).statusCode === 404;
+export const isNotFound = (e: unknown): boolean => isRestError(e) && e.statusCode === 404;

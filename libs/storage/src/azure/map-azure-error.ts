@@ -77,8 +77,9 @@ export function mapAzureError(e: unknown, subject: string, context: AzureErrorCo
     return new BlobStoreError(`${where} is unavailable (HTTP ${statusCode}${code ? ` ${code}` : ""}) on "${subject}" after retries; try again later`, "Unavailable", cause);
   }
   if (statusCode === undefined && code !== undefined && NETWORK_CODES.has(code)) {
-    // Our per-try timeout (try-timeout-policy.ts) says how long each try waited.
-    const detail = code === "ETIMEDOUT" && e instanceof Error && e.message.startsWith("no answer within") ? `${code}: ${e.message}` : code;
+    // A timeout says what timed out: our per-try timeout (try-timeout-policy.ts) how long each try waited,
+    // a socket's which address. (The SDK re-creates the error on its way out, so its class is not ours.)
+    const detail = code === "ETIMEDOUT" && e instanceof Error ? `${code}: ${e.message}` : code;
     return new BlobStoreError(`${where} is unreachable (${detail}) on "${subject}"; is the service running and the host and port right?`, "Unavailable", cause);
   }
   const detail = statusCode !== undefined ? `HTTP ${statusCode}${code ? ` ${code}` : ""}` : code ?? (e instanceof Error ? e.name : "unknown error");
