@@ -1,3 +1,6 @@
+import { CsvByte } from "./csv-bytes.js";
+
+const { minus: MINUS, plus: PLUS, dot: DOT, zero: ZERO } = CsvByte;
 /** Exact powers of ten: every 10^k with k <= 22 is representable in float64. */
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
@@ -13,44 +16,39 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 export function parseDecimal(buf: Uint8Array, start: number, end: number): number {
   let i = start;
   let negative = false;
-  if (i < end && (buf[i] === 0x2d || buf[i] === 0x2b)) {
-    negative = buf[i] === 0x2d;
+  if (i < end && (buf[i] === MINUS || buf[i] === PLUS)) {
+    negative = buf[i] === MINUS;
     i++;
   }
+  // The digits before and after one optional point, in one loop: either side may be empty, not both.
   let mantissa = 0;
   let digits = 0;
   let fractionDigits = 0;
-  let intDigits = 0;
-  while (i < end) {
-    const c = buf[i]! - 0x30;
+  let afterPoint = false;
+  for (; i < end; i++) {
+    const b = buf[i]!;
+    if (b === DOT && !afterPoint) {
+      afterPoint = true;
+      continue;
+    }
+    const c = b - ZERO;
     if (c < 0 || c > 9) break;
     mantissa = mantissa * 10 + c;
-    intDigits++;
-    i++;
+    digits++;
+    if (afterPoint) fractionDigits++;
   }
-  if (i < end && buf[i] === 0x2e) {
-    i++;
-    while (i < end) {
-      const c = buf[i]! - 0x30;
-      if (c < 0 || c > 9) break;
-      mantissa = mantissa * 10 + c;
-      fractionDigits++;
-      i++;
-    }
-  }
-  digits = intDigits + fractionDigits;
   if (digits === 0) return Number.NaN;
   let exponent = 0;
   if (i < end && (buf[i] === 0x65 || buf[i] === 0x45)) {
     i++;
     let expNegative = false;
-    if (i < end && (buf[i] === 0x2d || buf[i] === 0x2b)) {
-      expNegative = buf[i] === 0x2d;
+    if (i < end && (buf[i] === MINUS || buf[i] === PLUS)) {
+      expNegative = buf[i] === MINUS;
       i++;
     }
     const expStart = i;
     while (i < end) {
-      const c = buf[i]! - 0x30;
+      const c = buf[i]! - ZERO;
       if (c < 0 || c > 9) break;
       if (exponent < 100_000) exponent = exponent * 10 + c;
       i++;

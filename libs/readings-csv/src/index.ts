@@ -1,3 +1,4 @@
+export { CsvByte } from "./csv-bytes.js";
 export { ReadingsCsvParser, CsvHeaderError, columnsOfHeader, splitHeaderLine, latin1 } from "./readings-csv-parser.js";
 export type { RowSink, FieldOffsets } from "./readings-csv-parser.js";
 export { readLineChunks } from "./line-chunks.js";

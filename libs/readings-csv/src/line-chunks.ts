@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { isAbortError, type OperationOptions } from "@fleetscore/contracts";
 import { ReadingsCsvError } from "./readings-csv-error.js";
+import { CsvByte } from "./csv-bytes.js";
 import { MAX_LINE_BYTES } from "./line-limit.js";
 import { CsvHeaderError, columnsOfHeader, splitHeaderLine } from "./readings-csv-parser.js";
 
@@ -49,7 +50,7 @@ export interface ReadLineChunksOptions extends OperationOptions {
   readonly startAtDataByte?: number;
 }
 
-const LF = 0x0a;
+const { lf: LF } = CsvByte;
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /**

@@ -1,4 +1,5 @@
 import { FleetscoreError, READING_CSV_COLUMNS, quoteInput } from "@fleetscore/contracts";
+import { CsvByte } from "./csv-bytes.js";
 import { parseDecimal } from "./fast-decimal.js";
 import { LINE_TOO_LONG_MESSAGE, MAX_LINE_BYTES } from "./line-limit.js";
 
@@ -23,10 +24,7 @@ export class CsvHeaderError extends FleetscoreError<"InvalidHeader"> {
   }
 }
 
-const COMMA = 0x2c;
-const LF = 0x0a;
-const CR = 0x0d;
-const QUOTE = 0x22;
+const { comma: COMMA, lf: LF, cr: CR, quote: QUOTE } = CsvByte;
 /** Comma positions kept per line; columns beyond this index cannot be TS, Device, Sensor or Value. */
 const MAX_FIELDS = 64;
 

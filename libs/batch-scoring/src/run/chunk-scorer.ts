@@ -1,7 +1,7 @@
 import { modelId, parseModelId, withRetries } from "@fleetscore/contracts";
 import { isTransientModelStoreError, openModelStore, type ModelStore } from "@fleetscore/model-store";
 import { ScoringError, createScoringEngine, type ScoringEngine, type ScoringSession } from "@fleetscore/svm-scoring";
-import { ReadingsCsvParser, latin1, type FieldOffsets } from "@fleetscore/readings-csv";
+import { CsvByte, ReadingsCsvParser, latin1, type FieldOffsets } from "@fleetscore/readings-csv";
 import type { ChunkResult, ChunkScorerInit, LinesChunk, ModelFailure, ModelLoaded, ScoringChunk, ValuesChunk } from "./chunk-protocol.js";
 import { ModelFiles } from "./model-files.js";
 import { MAX_NUMBER_TEXT_LENGTH, writeNumberText } from "./number-text.js";
@@ -15,10 +15,7 @@ type Pair =
 
 type ModelState = { readonly session: ScoringSession } | { readonly failed: true };
 
-const COMMA = 0x2c;
-const LF = 0x0a;
-const ZERO = 0x30;
-const ONE = 0x31;
+const { comma: COMMA, lf: LF, zero: ZERO, one: ONE } = CsvByte;
 /** Numeric ids up to 7 digits pack into one safe integer key: device * 2^24 + sensor. */
 const NUMERIC_KEY_BASE = 16_777_216;
 /** `,<score>,<label>\n` but the score: two commas, the label and the newline. */

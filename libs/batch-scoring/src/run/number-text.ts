@@ -1,9 +1,9 @@
+import { CsvByte } from "@fleetscore/readings-csv";
+
 /** The most bytes `String(value)` takes for any double (`-0.0000012345678901234567`: 25). */
 export const MAX_NUMBER_TEXT_LENGTH = 25;
 
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const ZERO = 0x30;
+const { minus: MINUS, dot: DOT, zero: ZERO } = CsvByte;
 /** Below this, two decimals 0.01 apart never round to the same double (the ulp is below 0.01 up to 2^46). */
 const TWO_DECIMALS_LIMIT = 2 ** 45;
 

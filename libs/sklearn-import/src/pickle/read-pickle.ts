@@ -186,11 +186,56 @@ class PickleMachine implements PickleContext {
     return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
   }
 
+  /**
+   * The opcodes that only push one value (a constant, a number, a string or bytes read from the stream, an
+   * empty container, a memo entry, a tuple or list of the values above the mark): one line each here
+   * instead of a case each in run().
+   */
+  static readonly #pushOpcodes = new Map<number, (r: PickleMachine) => PickleValue>([
+    [0x47, (r) => r.#float64()], // BINFLOAT
+    [0x32, (r) => r.#top("DUP")], // DUP
+    [0x68, (r) => r.#memoGet(r.#u8())], // BINGET
+    [0x6a, (r) => r.#memoGet(r.#u32())], // LONG_BINGET
+    [0x4e, () => null], // NONE
+    [0x88, () => true], // NEWTRUE
+    [0x89, () => false], // NEWFALSE
+    [0x4a, (r) => r.#i32()], // BININT
+    [0x4b, (r) => r.#u8()], // BININT1
+    [0x4d, (r) => r.#u16()], // BININT2
+    [0x8a, (r) => r.#long(r.#u8())], // LONG1
+    [0x58, (r) => r.#utf8(r.#u32(), "a string")], // BINUNICODE
+    [0x8c, (r) => r.#utf8(r.#u8(), "a string")], // SHORT_BINUNICODE
+    [0x8d, (r) => r.#utf8(r.#u64(), "a string")], // BINUNICODE8
+    [0x55, (r) => r.#latin1(r.#u8())], // SHORT_BINSTRING
+    [0x42, (r) => r.#take(r.#u32(), "BINBYTES")], // BINBYTES
+    [0x43, (r) => r.#take(r.#u8(), "SHORT_BINBYTES")], // SHORT_BINBYTES
+    [0x8e, (r) => r.#take(r.#u64(), "BINBYTES8")], // BINBYTES8
+    [0x96, (r) => r.#take(r.#u64(), "BYTEARRAY8")], // BYTEARRAY8
+    [0x29, () => pickleTuple([])], // EMPTY_TUPLE
+    [0x74, (r) => pickleTuple(r.#popMark("TUPLE"))], // TUPLE
+    [0x85, (r) => pickleTuple([r.#pop("TUPLE1")])], // TUPLE1
+    [0x5d, () => []], // EMPTY_LIST
+    [0x6c, (r) => r.#popMark("LIST")], // LIST
+    [0x7d, () => new Map()], // EMPTY_DICT
+    [0x8f, () => new Set()], // EMPTY_SET
+  ]);
+
+  /** BINFLOAT's argument: a big-endian IEEE 754 double. */
+  #float64(): number {
+    this.#take(8, "a float");
+    return this.#view.getFloat64(this.#pos - 8, false);
+  }
+
   run(): ReadPickleResult {
     for (;;) {
       this.offset = this.#pos;
       if (this.#pos >= this.#bytes.byteLength) this.fail("CorruptPickle", "the file ends before the pickle's STOP opcode: it is truncated");
       const op = this.#bytes[this.#pos++]!;
+      const pushed = PickleMachine.#pushOpcodes.get(op);
+      if (pushed) {
+        this.#push(pushed(this));
+        continue;
+      }
       switch (op) {
         case 0x80: {
           const version = this.#u8();
@@ -217,9 +262,6 @@ class PickleMachine implements PickleContext {
         case 0x31: // POP_MARK
           this.#popMark("POP_MARK");
           break;
-        case 0x32: // DUP
-          this.#push(this.#top("DUP"));
-          break;
         case 0x71: // BINPUT
           this.#memoPut(this.#u8());
           break;
@@ -229,33 +271,6 @@ class PickleMachine implements PickleContext {
         case 0x94: // MEMOIZE
           this.#memoPut(this.#memo.size);
           break;
-        case 0x68: // BINGET
-          this.#push(this.#memoGet(this.#u8()));
-          break;
-        case 0x6a: // LONG_BINGET
-          this.#push(this.#memoGet(this.#u32()));
-          break;
-        case 0x4e: // NONE
-          this.#push(null);
-          break;
-        case 0x88: // NEWTRUE
-          this.#push(true);
-          break;
-        case 0x89: // NEWFALSE
-          this.#push(false);
-          break;
-        case 0x4a: // BININT
-          this.#push(this.#i32());
-          break;
-        case 0x4b: // BININT1
-          this.#push(this.#u8());
-          break;
-        case 0x4d: // BININT2
-          this.#push(this.#u16());
-          break;
-        case 0x8a: // LONG1
-          this.#push(this.#long(this.#u8()));
-          break;
         case 0x8b: {
           // LONG4
           const length = this.#i32();
@@ -263,19 +278,6 @@ class PickleMachine implements PickleContext {
           this.#push(this.#long(length));
           break;
         }
-        case 0x47: // BINFLOAT: big-endian IEEE 754 double
-          this.#take(8, "a float");
-          this.#push(this.#view.getFloat64(this.#pos - 8, false));
-          break;
-        case 0x58: // BINUNICODE
-          this.#push(this.#utf8(this.#u32(), "a string"));
-          break;
-        case 0x8c: // SHORT_BINUNICODE
-          this.#push(this.#utf8(this.#u8(), "a string"));
-          break;
-        case 0x8d: // BINUNICODE8
-          this.#push(this.#utf8(this.#u64(), "a string"));
-          break;
         case 0x54: {
           // BINSTRING (Python 2 str)
           const length = this.#i32();
@@ -283,35 +285,11 @@ class PickleMachine implements PickleContext {
           this.#push(this.#latin1(length));
           break;
         }
-        case 0x55: // SHORT_BINSTRING
-          this.#push(this.#latin1(this.#u8()));
-          break;
-        case 0x42: // BINBYTES
-          this.#push(this.#take(this.#u32(), "BINBYTES"));
-          break;
-        case 0x43: // SHORT_BINBYTES
-          this.#push(this.#take(this.#u8(), "SHORT_BINBYTES"));
-          break;
-        case 0x8e: // BINBYTES8
-          this.#push(this.#take(this.#u64(), "BINBYTES8"));
-          break;
-        case 0x96: // BYTEARRAY8
-          this.#push(this.#take(this.#u64(), "BYTEARRAY8"));
-          break;
         case 0x97: // NEXT_BUFFER
           this.fail("ForbiddenConstruct", "NEXT_BUFFER asks for an out-of-band buffer, which a file on its own cannot provide");
           break;
         case 0x98: // READONLY_BUFFER: the bytes are ours and never written to anyway
           this.#top("READONLY_BUFFER");
-          break;
-        case 0x29: // EMPTY_TUPLE
-          this.#push(pickleTuple([]));
-          break;
-        case 0x74: // TUPLE
-          this.#push(pickleTuple(this.#popMark("TUPLE")));
-          break;
-        case 0x85: // TUPLE1
-          this.#push(pickleTuple([this.#pop("TUPLE1")]));
           break;
         case 0x86: {
           // TUPLE2
@@ -326,12 +304,6 @@ class PickleMachine implements PickleContext {
           this.#push(pickleTuple([this.#pop("TUPLE3"), b, c]));
           break;
         }
-        case 0x5d: // EMPTY_LIST
-          this.#push([]);
-          break;
-        case 0x6c: // LIST
-          this.#push(this.#popMark("LIST"));
-          break;
         case 0x61: {
           // APPEND
           const item = this.#pop("APPEND");
@@ -348,9 +320,6 @@ class PickleMachine implements PickleContext {
           for (const item of items) list.push(item);
           break;
         }
-        case 0x7d: // EMPTY_DICT
-          this.#push(new Map());
-          break;
         case 0x64: {
           // DICT
           const items = this.#popMark("DICT");
@@ -375,9 +344,6 @@ class PickleMachine implements PickleContext {
           for (let i = 0; i < items.length; i += 2) this.#setItem(dict, items[i]!, items[i + 1]!);
           break;
         }
-        case 0x8f: // EMPTY_SET
-          this.#push(new Set());
-          break;
         case 0x90: {
           // ADDITEMS
           const items = this.#popMark("ADDITEMS");
