@@ -10,9 +10,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, 
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { gunzipSync } from "node:zlib";
+import { BENCH_DIR, ROOT, SHARED_FIXTURES, builtMain } from "./bench-paths.mjs";
 import { checkExpected, loadExpected } from "./check-expected.mjs";
 import { checkOutput, countDataRows } from "./check-output.mjs";
 import { findPython, PYTHON_INSTALL_HINT } from "./find-python.mjs";
@@ -21,14 +21,12 @@ import { machineInfo } from "./machine-info.mjs";
 import { makeMultipliedData } from "./make-10x-data.mjs";
 import { runChild, stopChildren } from "./run-child.mjs";
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, "../..");
-const DEFAULT_SCORER = join(ROOT, "apps/scorer/dist/main.js");
-const BASELINE = join(HERE, "naive-baseline.mjs");
+const DEFAULT_SCORER = builtMain("apps/scorer");
+const BASELINE = join(BENCH_DIR, "naive-baseline.mjs");
 const SEED_BASELINE = join(ROOT, "../shared/bench/seed-baseline.py");
-const PARSE_BENCH = join(HERE, "parse-bench.mjs");
-const DEFAULT_FIXTURES = ["synthetic-5k", "synthetic-2k"].map((f) => join(ROOT, "../shared/fixtures", f));
-const RESULTS = join(HERE, "results/latest.json");
+const PARSE_BENCH = join(BENCH_DIR, "parse-bench.mjs");
+const DEFAULT_FIXTURES = ["synthetic-5k", "synthetic-2k"].map((f) => join(SHARED_FIXTURES, f));
+const RESULTS = join(BENCH_DIR, "results/latest.json");
 const RUN_ID = "bench";
 /** The run the ratios are against: the seed baseline when it ran, else the naive Node one. */
 const BASELINE_RUNS = ["seed", "baseline"];

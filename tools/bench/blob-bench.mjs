@@ -8,28 +8,22 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { readFileSync } from "node:fs";
+import { ROOT, SHARED_FIXTURES, azuriteBlobMain, builtMain } from "./bench-paths.mjs";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const { values } = parseArgs({ options: { fixture: { type: "string", default: join(root, "../shared/fixtures/synthetic-2k") }, workers: { type: "string" } } });
+const { values } = parseArgs({ options: { fixture: { type: "string", default: join(SHARED_FIXTURES, "synthetic-2k") }, workers: { type: "string" } } });
 const fixture = resolve(values.fixture);
 const data = join(fixture, "sensor_data.csv.gz");
-const main = join(root, "apps/scorer/dist/main.js");
+const main = builtMain("apps/scorer");
 const KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="; // Azurite's public dev key
 
-const build = spawnSync("npx", ["nx", "run", "scorer:build", "--outputStyle=static"], { cwd: root, stdio: "ignore" });
+const build = spawnSync("npx", ["nx", "run", "scorer:build", "--outputStyle=static"], { cwd: ROOT, stdio: "ignore" });
 if (build.status !== 0) throw new Error("scorer build failed");
 
-const require = createRequire(import.meta.url);
-const pkgPath = require.resolve("azurite/package.json");
-const azuriteMain = join(dirname(pkgPath), JSON.parse(readFileSync(pkgPath, "utf8")).bin["azurite-blob"]);
 const work = await mkdtemp(join(tmpdir(), "fleetscore-blob-bench-"));
-const azurite = spawn(process.execPath, [azuriteMain, "--blobHost", "127.0.0.1", "--blobPort", "0", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry"], { cwd: work, stdio: ["ignore", "pipe", "pipe"] });
+const azurite = spawn(process.execPath, [azuriteBlobMain(), "--blobHost", "127.0.0.1", "--blobPort", "0", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry"], { cwd: work, stdio: ["ignore", "pipe", "pipe"] });
 const port = await new Promise((res, rej) => {
   let out = "";
   const on = (d) => {

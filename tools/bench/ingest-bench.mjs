@@ -9,23 +9,20 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { ROOT, azuriteBlobMain, builtMain } from "./bench-paths.mjs";
 import { machineInfo } from "./machine-info.mjs";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const { values } = parseArgs({ options: { events: { type: "string", default: "50000" }, devices: { type: "string", default: "100" } } });
 const KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="; // Azurite's public dev key
 
-const build = spawnSync("npx", ["nx", "run-many", "-t", "build", "-p", "simulator", "aggregator", "eventhubs-peer", "--outputStyle=static"], { cwd: root, stdio: "ignore" });
+const build = spawnSync("npx", ["nx", "run-many", "-t", "build", "-p", "simulator", "aggregator", "eventhubs-peer", "--outputStyle=static"], { cwd: ROOT, stdio: "ignore" });
 if (build.status !== 0) throw new Error("building the simulator, the aggregator and the peer failed");
-const simulator = join(root, "apps/simulator/dist/main.js");
-const aggregator = join(root, "apps/aggregator/dist/main.js");
+const simulator = builtMain("apps/simulator");
+const aggregator = builtMain("apps/aggregator");
 
 const work = await mkdtemp(join(tmpdir(), "fleetscore-ingest-bench-"));
 const children = [];
@@ -45,13 +42,10 @@ function serve(args, pattern) {
     child.once("exit", (code) => rej(new Error(`${args[0]} exited with ${code}:\n${out}`)));
   });
 }
-const require = createRequire(import.meta.url);
-const pkgPath = require.resolve("azurite/package.json");
-const azuriteMain = join(dirname(pkgPath), JSON.parse(readFileSync(pkgPath, "utf8")).bin["azurite-blob"]);
 
 try {
-  const [, azuritePort] = await serve([azuriteMain, "--blobHost", "127.0.0.1", "--blobPort", "0", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry"], /successfully listens on https?:\/\/[^:\s]+:(\d+)/);
-  const [line] = await serve([join(root, "libs/eventhubs-peer/dist/main.js"), "--port", "0", "--partitions", "4"], /Endpoint=\S+/);
+  const [, azuritePort] = await serve([azuriteBlobMain(), "--blobHost", "127.0.0.1", "--blobPort", "0", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry"], /successfully listens on https?:\/\/[^:\s]+:(\d+)/);
+  const [line] = await serve([builtMain("libs/eventhubs-peer"), "--port", "0", "--partitions", "4"], /Endpoint=\S+/);
   const accountUrl = `http://127.0.0.1:${azuritePort}/devstoreaccount1`;
   const env = {
     PATH: process.env.PATH,

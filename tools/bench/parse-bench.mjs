@@ -9,15 +9,16 @@
 //
 //   node --expose-gc tools/bench/parse-bench.mjs [--data <file.csv.gz>] [--repeat N] [--json]
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
+import { SHARED_FIXTURES } from "./bench-paths.mjs";
 
-const DEFAULT_DATA = join(dirname(fileURLToPath(import.meta.url)), "../../../shared/fixtures/synthetic-2k/sensor_data.csv.gz");
+const DEFAULT_DATA = join(SHARED_FIXTURES, "synthetic-2k/sensor_data.csv.gz");
 /** The csv-parse options of libs/batch-scoring/src/read-scoring-input.ts up to commit b1664d7. */
 const FULL_OPTIONS = { relax_column_count: true, skip_empty_lines: true, trim: true, info: true, bom: true };
 const CHUNK = 64 * 1024;

@@ -4,11 +4,12 @@ import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { basename, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { BENCH_DIR } from "./bench-paths.mjs";
 
-const PRELOAD = join(dirname(fileURLToPath(import.meta.url)), "report-usage.mjs");
-const PYTHON_WRAPPER = join(dirname(fileURLToPath(import.meta.url)), "report-usage.py");
+const PRELOAD = join(BENCH_DIR, "report-usage.mjs");
+const PYTHON_WRAPPER = join(BENCH_DIR, "report-usage.py");
 
 /** Children still running, so an interrupted harness can stop them before deleting their folders. */
 const live = new Set();

@@ -15,21 +15,20 @@
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { BENCH_DIR, ROOT, SHARED_FIXTURES, builtMain } from "./bench-paths.mjs";
 import { fixed, int, ratio, table } from "./format-table.mjs";
 import { machineInfo } from "./machine-info.mjs";
 import { runChild, stopChildren } from "./run-child.mjs";
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, "../..");
-const AGGREGATOR = join(ROOT, "apps/aggregator/dist/main.js");
-const SCORER = join(ROOT, "apps/scorer/dist/main.js");
-const NAIVE = join(HERE, "naive-sql-aggregation.mjs");
+const AGGREGATOR = builtMain("apps/aggregator");
+const SCORER = builtMain("apps/scorer");
+const NAIVE = join(BENCH_DIR, "naive-sql-aggregation.mjs");
 const { values } = parseArgs({
   options: {
-    fixture: { type: "string", default: join(ROOT, "../shared/fixtures/synthetic-2k") },
+    fixture: { type: "string", default: join(SHARED_FIXTURES, "synthetic-2k") },
     "scoring-only": { type: "boolean", default: false },
     pairs: { type: "string", default: "1" },
   },

@@ -6,15 +6,14 @@
 import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { BENCH_DIR, builtMain } from "./bench-paths.mjs";
 import { fixed, int, ratio, table } from "./format-table.mjs";
 import { machineInfo } from "./machine-info.mjs";
 import { runChild } from "./run-child.mjs";
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const SCORER = join(HERE, "../../apps/scorer/dist/main.js");
+const SCORER = builtMain("apps/scorer");
 const PYTHON = process.env.FLEETSCORE_SKLEARN_PYTHON ?? "/usr/bin/python3";
 
 const { values: flags } = parseArgs({
@@ -97,7 +96,7 @@ try {
   const data = join(dir, "readings.csv");
   await writeData(data);
   const rows = [];
-  const py = spawnSync(PYTHON, [join(HERE, "sklearn-train-baseline.py"), data, join(dir, "sklearn.jsonl"), flags.nu, flags.kernel, flags.gamma], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const py = spawnSync(PYTHON, [join(BENCH_DIR, "sklearn-train-baseline.py"), data, join(dir, "sklearn.jsonl"), flags.nu, flags.kernel, flags.gamma], { encoding: "utf8", maxBuffer: 1 << 26 });
   if (py.status !== 0) throw new Error(`scikit-learn baseline failed: ${py.stderr}`);
   const sk = JSON.parse(py.stdout.trim().split("\n").at(-1));
   rows.push({ run: `scikit-learn ${sk.sklearn} (1 process)`, wall: sk.totalSeconds, fit: sk.fitSeconds, cpu: sk.cpuSeconds, rss: NaN, same: "-" });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNodeProcess, type NodeProcessResult } from "@fleetscore/test-support";
-import { makeTempDir, modelsWithOneCorrupt, REFERENCE_DATA, runScorer } from "./test-fixtures/runs.js";
+import { makeTempDir, modelsWithOneCorrupt, scoreReference } from "./test-fixtures/runs.js";
 
 // A local HTTPS endpoint stands in for Application Insights' ingestion (`POST /v2.1/track`), named by the
 // connection string's IngestionEndpoint, so the real @azure/monitor-opentelemetry-exporter sends to it. The
@@ -51,7 +51,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const r = await runScorer(["score", "--models", await modelsWithOneCorrupt(dir), "--data", REFERENCE_DATA, "--out", out, "--run-id", "ai-run", "--workers", "1"]);
+  const r = await scoreReference(out, "ai-run", { models: await modelsWithOneCorrupt(dir) });
   expect(r.code).toBe(3);
 }, 120_000);
 

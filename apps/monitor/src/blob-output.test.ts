@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { makeTempDir, modelsWithOneCorrupt, monitor, REFERENCE_DATA, REFERENCE_MODELS, runScorer } from "./test-fixtures/runs.js";
+import { makeTempDir, modelsWithOneCorrupt, monitor, scoreReference } from "./test-fixtures/runs.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -21,10 +21,8 @@ beforeAll(async () => {
   dir = await makeTempDir();
   out = `${inject("azuriteAccountUrl")}/m${randomBytes(6).toString("hex")}/runs`;
   const models = await modelsWithOneCorrupt(dir);
-  const score = (runId: string, m: string, extra: string[] = []) =>
-    runScorer(["score", "--models", m, "--data", REFERENCE_DATA, "--out", out, "--run-id", runId, "--workers", "1", ...extra], { env: env() });
-  expect((await score("b-failed", models)).code).toBe(3);
-  expect((await score("b-shard", REFERENCE_MODELS, ["--shard", "1/2"])).code).toBe(0);
+  expect((await scoreReference(out, "b-failed", { models, env: env() })).code).toBe(3);
+  expect((await scoreReference(out, "b-shard", { extra: ["--shard", "1/2"], env: env() })).code).toBe(0);
 }, 120_000);
 
 afterAll(async () => {

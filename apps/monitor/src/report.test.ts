@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openReport } from "./test-fixtures/open-in-chromium.js";
-import { makeTempDir, modelsWithOneCorrupt, monitor, readManifest, REFERENCE_DATA, runScorer } from "./test-fixtures/runs.js";
+import { makeTempDir, modelsWithOneCorrupt, monitor, readManifest, scoreReference } from "./test-fixtures/runs.js";
 
 /** Screenshots are test artifacts: beside the vitest JSON reports in CI, else under the OS temp dir. */
 const ARTIFACTS = join(process.env["FLEETSCORE_TEST_REPORT_DIR"] ?? join(tmpdir(), "fleetscore-test-artifacts"), "monitor");
@@ -15,8 +15,7 @@ beforeAll(async () => {
   dir = await makeTempDir();
   out = join(dir, "out");
   await mkdir(ARTIFACTS, { recursive: true });
-  const models = await modelsWithOneCorrupt(dir);
-  const r = await runScorer(["score", "--models", models, "--data", REFERENCE_DATA, "--out", out, "--run-id", "rep", "--workers", "1", "--max-failed-models", "1"]);
+  const r = await scoreReference(out, "rep", { models: await modelsWithOneCorrupt(dir), extra: ["--max-failed-models", "1"] });
   expect(r.code, r.stderr).toBe(0);
 }, 120_000);
 

@@ -2,17 +2,14 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rm } from "node:fs/promises";
-import { makeTempDir, modelsWithOneCorrupt, monitor, readManifest, REFERENCE_DATA, REFERENCE_MODELS, runScorer } from "./test-fixtures/runs.js";
+import { makeTempDir, modelsWithOneCorrupt, monitor, readManifest, REFERENCE_MODELS, scoreReference } from "./test-fixtures/runs.js";
 
 // Runs made by the real scorer CLI: succeeded, partial (a corrupt model within --max-failed-models),
 // failed (the same beyond it) and one shard of two only (in progress, then abandoned once stale).
 let dir: string;
 let out: string;
 let corrupt: string;
-const score = (runId: string, models: string, extra: string[] = []) =>
-  runScorer(["score", "--models", models, "--data", REFERENCE_DATA, "--out", out, "--run-id", runId, "--workers", "1", ...extra], {
-    logFile: join(dir, `${runId}.log`),
-  });
+const score = (runId: string, models: string, extra: string[] = []) => scoreReference(out, runId, { models, extra, logFile: join(dir, `${runId}.log`) });
 
 beforeAll(async () => {
   dir = await makeTempDir();

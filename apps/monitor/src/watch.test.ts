@@ -1,12 +1,11 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTempDir, monitor, REFERENCE_DATA, REFERENCE_MODELS, runScorer } from "./test-fixtures/runs.js";
+import { makeTempDir, monitor, scoreReference } from "./test-fixtures/runs.js";
 
 let dir: string;
 let out: string;
-const shard = (runId: string, spec: string) =>
-  runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", out, "--run-id", runId, "--workers", "1", "--shard", spec]);
+const shard = (runId: string, spec: string) => scoreReference(out, runId, { extra: ["--shard", spec] });
 
 beforeAll(async () => {
   dir = await makeTempDir();
@@ -44,7 +43,7 @@ describe("watch", { timeout: 300_000 }, () => {
   });
 
   it("shows a progress bar on a terminal and the run's details at the end", async () => {
-    const whole = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", out, "--run-id", "w-tty", "--workers", "1"]);
+    const whole = await scoreReference(out, "w-tty");
     expect(whole.code).toBe(0);
     const r = await monitor(["watch", "--out", out, "w-tty"], { tty: true });
     expect(r.code).toBe(0);

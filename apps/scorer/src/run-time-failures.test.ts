@@ -1,23 +1,14 @@
-import { createServer } from "node:net";
 import { readdir } from "node:fs/promises";
+import { freePort } from "@fleetscore/sql-aggregates/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REFERENCE_DATA, REFERENCE_MODELS, assertBuilt, makeTempDir, runScorer } from "./test-fixtures/run-scorer.js";
-
-/** A loopback port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 beforeAll(assertBuilt);
 
 describe("run-time failures exit 1, not 2 (issue 11 item 10)", () => {
   it("a PostgreSQL --data that is down: exit 1 with PostgreSQL's error, no flag blamed, the password never printed", async () => {
     const out = await makeTempDir();
-    const data = `postgres://fleet:PLANTED-PW-31@127.0.0.1:${await closedPort()}/agg?connect_timeout=5`;
+    const data = `postgres://fleet:PLANTED-PW-31@127.0.0.1:${await freePort()}/agg?connect_timeout=5`;
     const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", data, "--from", "2018-08-28T00:00:00Z", "--to", "2018-08-29T00:00:00Z", "--out", out, "--run-id", "down", "--workers", "0"]);
     expect(r.stderr).toMatch(/^error: .*unavailable/im);
     expect(r.stderr).not.toMatch(/^error: --(out|data|models)/m);
@@ -27,7 +18,7 @@ describe("run-time failures exit 1, not 2 (issue 11 item 10)", () => {
   });
 
   it("a Blob --out that is down: exit 1 naming the storage failure", async () => {
-    const account = `http://127.0.0.1:${await closedPort()}/devstoreaccount1`;
+    const account = `http://127.0.0.1:${await freePort()}/devstoreaccount1`;
     const r = await runScorer(["score", "--models", REFERENCE_MODELS, "--data", REFERENCE_DATA, "--out", `${account}/runs`, "--run-id", "down", "--retries", "0"], {
       AZURE_STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=UExBTlRFRC1LRVk=;BlobEndpoint=${account};`,
     });

@@ -278,35 +278,30 @@ export class EventHubsPeer {
     if (props["operation"] !== "READ") return status(400, `Unsupported $management operation ${JSON.stringify(props["operation"])}: only READ`, "amqp:not-implemented");
     if (props["name"] !== this.hubName) return status(404, `The messaging entity '${String(props["name"])}' could not be found (this peer serves '${this.hubName}').`, "amqp:not-found");
     if (props["type"] === "com.microsoft:eventhub") {
-      return {
-        ...status(200, "OK"),
-        body: {
-          name: this.hubName,
-          type: "com.microsoft:eventhub",
-          created_at: this.createdOn,
-          partition_count: rhea.types.wrap_int(this.partitions.length),
-          partition_ids: rhea.types.wrap_array([...this.partitionIds], 0xa1, undefined),
-        },
-      };
+      return this.readResult("com.microsoft:eventhub", {
+        created_at: this.createdOn,
+        partition_count: rhea.types.wrap_int(this.partitions.length),
+        partition_ids: rhea.types.wrap_array([...this.partitionIds], 0xa1, undefined),
+      });
     }
     if (props["type"] === "com.microsoft:partition") {
       const p = this.partitionOf(typeof props["partition"] === "string" ? props["partition"] : undefined);
       if (!p) return status(400, `The specified partition ${JSON.stringify(props["partition"])} is invalid: this hub has partitions 0 to ${this.partitions.length - 1}.`, "com.microsoft:argument-out-of-range");
-      return {
-        ...status(200, "OK"),
-        body: {
-          name: this.hubName,
-          type: "com.microsoft:partition",
-          partition: p.partitionId,
-          begin_sequence_number: rhea.types.wrap_long(0),
-          last_enqueued_sequence_number: rhea.types.wrap_long(p.lastSequenceNumber),
-          last_enqueued_offset: String(p.lastSequenceNumber),
-          last_enqueued_time_utc: new Date(p.lastEnqueuedTimeMs),
-          is_partition_empty: p.events.length === 0,
-        },
-      };
+      return this.readResult("com.microsoft:partition", {
+        partition: p.partitionId,
+        begin_sequence_number: rhea.types.wrap_long(0),
+        last_enqueued_sequence_number: rhea.types.wrap_long(p.lastSequenceNumber),
+        last_enqueued_offset: String(p.lastSequenceNumber),
+        last_enqueued_time_utc: new Date(p.lastEnqueuedTimeMs),
+        is_partition_empty: p.events.length === 0,
+      });
     }
     return status(400, `Unsupported $management type ${JSON.stringify(props["type"])}: com.microsoft:eventhub or com.microsoft:partition`, "amqp:not-implemented");
+  }
+
+  /** The answer to a `READ` of `type`: 200 with the hub's name, the type and the properties given. */
+  private readResult(type: string, properties: Record<string, unknown>): Message {
+    return { ...status(200, "OK"), body: { name: this.hubName, type, ...properties } };
   }
 
   /** A request's answer goes to the client's reply link (the one whose target is `reply_to`). */

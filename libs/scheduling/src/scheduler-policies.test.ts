@@ -44,61 +44,64 @@ async function waitForStatus(store: RunStore, runId: string, status: string): Pr
   while ((await store.getRun(runId))?.status !== status) await new Promise((r) => setTimeout(r, 10));
 }
 
+/** A scheduler on an in-memory store, a manual clock at `startAt` and a held executor. */
+async function startScheduler(schedulerConfig: ReturnType<typeof config>, startAt: string, seed?: (store: RunStore) => Promise<void>) {
+  const store = await openRunStore("sqlite::memory:");
+  await seed?.(store);
+  const clock = new ManualClock(Date.parse(startAt));
+  const executor = new HeldExecutor();
+  const abort = new AbortController();
+  const daemon = new Scheduler(schedulerConfig, { store, executorFor: () => executor, clock }).start({ abortSignal: abort.signal });
+  /** Stops the scheduler and closes the store; returns the run ids the executor was given, in order. */
+  const stop = async (): Promise<string[]> => {
+    abort.abort();
+    await daemon;
+    await store.close();
+    return executor.started.map((j) => j.runId);
+  };
+  return { store, clock, executor, stop };
+}
+
+/** Started at 00:30 with `overlap`: the 01:00 run starts and is held; then the clock reaches 02:00. */
+async function secondRunDueWhileFirstGoes(overlap: string) {
+  const scheduler = await startScheduler(config(overlap), "2026-01-01T00:30:00Z");
+  const { clock, executor } = scheduler;
+  await clock.whenSleeping();
+  clock.advanceTo("2026-01-01T01:00:00Z");
+  await executor.whenStarted(1);
+  await clock.whenSleeping();
+  clock.advanceTo("2026-01-01T02:00:00Z");
+  return scheduler;
+}
+
 describe("overlap", () => {
   it("skip: a time due while the previous run is going is recorded as skipped and not run", async () => {
-    const store = await openRunStore("sqlite::memory:");
-    const clock = new ManualClock(Date.parse("2026-01-01T00:30:00Z"));
-    const executor = new HeldExecutor();
-    const abort = new AbortController();
-    const daemon = new Scheduler(config("skip"), { store, executorFor: () => executor, clock }).start({ abortSignal: abort.signal });
-    await clock.whenSleeping();
-    clock.advanceTo("2026-01-01T01:00:00Z");
-    await executor.whenStarted(1);
-    await clock.whenSleeping();
-    clock.advanceTo("2026-01-01T02:00:00Z");
+    const { store, executor, stop } = await secondRunDueWhileFirstGoes("skip");
     await waitForStatus(store, "p-20260101T0200Z", "skipped");
     executor.finish("p-20260101T0100Z");
     await waitForStatus(store, "p-20260101T0100Z", "succeeded");
-    abort.abort();
-    await daemon;
-    expect(executor.started.map((j) => j.runId)).toEqual(["p-20260101T0100Z"]);
-    await store.close();
+    expect(await stop()).toEqual(["p-20260101T0100Z"]);
   });
 
   it("queue: it runs after the previous one finishes", async () => {
-    const store = await openRunStore("sqlite::memory:");
-    const clock = new ManualClock(Date.parse("2026-01-01T00:30:00Z"));
-    const executor = new HeldExecutor();
-    const abort = new AbortController();
-    const daemon = new Scheduler(config("queue"), { store, executorFor: () => executor, clock }).start({ abortSignal: abort.signal });
-    await clock.whenSleeping();
-    clock.advanceTo("2026-01-01T01:00:00Z");
-    await executor.whenStarted(1);
-    await clock.whenSleeping();
-    clock.advanceTo("2026-01-01T02:00:00Z");
+    const { store, executor, stop } = await secondRunDueWhileFirstGoes("queue");
     await waitForStatus(store, "p-20260101T0200Z", "queued");
     expect(executor.started).toHaveLength(1);
     executor.finish("p-20260101T0100Z");
     await executor.whenStarted(2);
     executor.finish("p-20260101T0200Z");
     await waitForStatus(store, "p-20260101T0200Z", "succeeded");
-    abort.abort();
-    await daemon;
-    expect(executor.started.map((j) => j.runId)).toEqual(["p-20260101T0100Z", "p-20260101T0200Z"]);
-    await store.close();
+    expect(await stop()).toEqual(["p-20260101T0100Z", "p-20260101T0200Z"]);
   });
 });
 
 describe("catch-up after downtime", () => {
   async function afterDowntime(policy: string): Promise<string[]> {
-    const store = await openRunStore("sqlite::memory:");
     // The last run before the downtime was at 01:00; the scheduler comes back at 05:30.
-    await store.createRun({ runId: "p-20260101T0100Z", pipeline: "p", scheduledAt: new Date("2026-01-01T01:00:00Z"), shardCount: 1, output: "o" });
-    await store.updateRun("p-20260101T0100Z", { status: "succeeded" });
-    const clock = new ManualClock(Date.parse("2026-01-01T05:30:00Z"));
-    const executor = new HeldExecutor();
-    const abort = new AbortController();
-    const daemon = new Scheduler(config("queue", policy), { store, executorFor: () => executor, clock }).start({ abortSignal: abort.signal });
+    const { store, clock, executor, stop } = await startScheduler(config("queue", policy), "2026-01-01T05:30:00Z", async (store) => {
+      await store.createRun({ runId: "p-20260101T0100Z", pipeline: "p", scheduledAt: new Date("2026-01-01T01:00:00Z"), shardCount: 1, output: "o" });
+      await store.updateRun("p-20260101T0100Z", { status: "succeeded" });
+    });
     // Catch-up plans its runs before the scheduler first sleeps.
     await clock.whenSleeping();
     const planned = (await store.listRuns({ statuses: ["queued", "running"] })).length;
@@ -106,10 +109,7 @@ describe("catch-up after downtime", () => {
       await executor.whenStarted(i + 1);
       executor.finish(executor.started[i]!.runId);
     }
-    abort.abort();
-    await daemon;
-    await store.close();
-    return executor.started.map((j) => j.runId);
+    return stop();
   }
 
   it("none runs nothing missed, latest the most recent, all the missed ones up to maxRuns", async () => {
@@ -119,17 +119,10 @@ describe("catch-up after downtime", () => {
   });
 
   it("a first start catches up from the trigger's startTime", async () => {
-    const store = await openRunStore("sqlite::memory:");
-    const clock = new ManualClock(Date.parse("2026-01-01T03:10:00Z"));
-    const executor = new HeldExecutor();
-    const abort = new AbortController();
-    const daemon = new Scheduler(config("skip", "latest", ", startTime: '2026-01-01T00:00:00Z'"), { store, executorFor: () => executor, clock }).start({ abortSignal: abort.signal });
+    const { store, executor, stop } = await startScheduler(config("skip", "latest", ", startTime: '2026-01-01T00:00:00Z'"), "2026-01-01T03:10:00Z");
     await executor.whenStarted(1);
     executor.finish("p-20260101T0300Z");
     await waitForStatus(store, "p-20260101T0300Z", "succeeded");
-    abort.abort();
-    await daemon;
-    expect(executor.started.map((j) => j.runId)).toEqual(["p-20260101T0300Z"]);
-    await store.close();
+    expect(await stop()).toEqual(["p-20260101T0300Z"]);
   });
 });

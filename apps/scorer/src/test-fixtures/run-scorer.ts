@@ -1,21 +1,15 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { startNodeProcess, type NodeProcessResult } from "@fleetscore/test-support";
 
-export const SHARED_FIXTURES = resolve(import.meta.dirname, "../../../../../shared/fixtures");
-export const REFERENCE_DATA = join(SHARED_FIXTURES, "reference/sensor_data.csv");
-export const REFERENCE_MODELS = join(SHARED_FIXTURES, "reference/models");
+export { REFERENCE_DATA, REFERENCE_MODELS, SHARED_FIXTURES } from "@fleetscore/test-support";
 /** The built CLI: the tests run exactly what users run. `nx run scorer:test` builds it first. */
 export const SCORER_MAIN = resolve(import.meta.dirname, "../../dist/main.js");
 
-export interface ScorerResult {
-  readonly code: number | null;
-  readonly signal?: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type ScorerResult = NodeProcessResult;
 
 export function assertBuilt(): void {
   if (!existsSync(SCORER_MAIN)) {
@@ -30,26 +24,16 @@ export interface RunScorerOptions {
   readonly onStderr?: (text: string, child: ChildProcess) => void;
 }
 
+/** Runs the built scorer (log level `warning` unless `env` says otherwise) and collects what it prints. */
 export function runScorer(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: RunScorerOptions = {}): Promise<ScorerResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [SCORER_MAIN, ...args], {
-      env: { PATH: process.env["PATH"], FLEETSCORE_LOG_LEVEL: "warning", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-      options.onStderr?.(d, child);
-    });
-    child.on("error", reject);
-    if (options.kill) {
-      const timer = setTimeout(() => child.kill(options.kill!.signal), options.kill.afterMs);
-      child.on("close", () => clearTimeout(timer));
-    }
-    child.on("close", (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
-  });
+  const { child, done } = startNodeProcess(SCORER_MAIN, args, env);
+  const { onStderr, kill } = options;
+  if (onStderr) child.stderr!.on("data", (d: string) => onStderr(d, child));
+  if (kill) {
+    const timer = setTimeout(() => child.kill(kill.signal), kill.afterMs);
+    child.on("close", () => clearTimeout(timer));
+  }
+  return done;
 }
 
 export function makeTempDir(prefix = "fleetscore-scorer-"): Promise<string> {

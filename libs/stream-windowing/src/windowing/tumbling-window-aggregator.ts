@@ -1,5 +1,6 @@
 import type { WindowAggregateRecord } from "../window-aggregate-record.js";
 import type { TimedReading, WindowingMetrics, WindowingOptions } from "./types.js";
+import { lowerBound, upperBound } from "./sorted-search.js";
 import { computeWindowStats } from "./window-stats.js";
 import { WindowingError } from "./windowing-error.js";
 import { resolveWindowingOptions, type ResolvedWindowingOptions } from "./windowing-options.js";
@@ -11,6 +12,9 @@ import {
   type WindowingSnapshot,
   type WindowingState,
 } from "./windowing-snapshot.js";
+
+/** The metrics as the engine counts them. */
+type Counts = { -readonly [K in keyof WindowingMetrics]: number };
 
 /** One device x sensor: its open windows and its duplicate memory. */
 interface Series {
@@ -140,13 +144,7 @@ export class TumblingWindowAggregator {
 
   private emitted: WindowAggregateRecord[] = [];
 
-  private accepted = 0;
-  private duplicates = 0;
-  private lateAdjusted = 0;
-  private lateDropped = 0;
-  private outOfOrderAdjusted = 0;
-  private outOfOrderDropped = 0;
-  private windowsEmitted = 0;
+  private counts: Counts = { accepted: 0, duplicates: 0, lateAdjusted: 0, lateDropped: 0, outOfOrderAdjusted: 0, outOfOrderDropped: 0, windowsEmitted: 0 };
 
   /** @throws WindowingError `InvalidOption` naming the option and its value. */
   constructor(options: WindowingOptions = {}) {
@@ -188,15 +186,7 @@ export class TumblingWindowAggregator {
 
   /** Counters since the first engine of this chain of snapshots was created. */
   get metrics(): WindowingMetrics {
-    return {
-      accepted: this.accepted,
-      duplicates: this.duplicates,
-      lateAdjusted: this.lateAdjusted,
-      lateDropped: this.lateDropped,
-      outOfOrderAdjusted: this.outOfOrderAdjusted,
-      outOfOrderDropped: this.outOfOrderDropped,
-      windowsEmitted: this.windowsEmitted,
-    };
+    return { ...this.counts };
   }
 
   /**
@@ -230,27 +220,27 @@ export class TumblingWindowAggregator {
     // -0 + 0 is +0: JSON (the snapshot) cannot hold -0, so never keep one.
     const v = value + 0;
     if (this.seenBefore(series, eventTimeMs, v, watermark - this.horizon)) {
-      this.duplicates++;
+      this.counts.duplicates++;
     } else {
       this.remember(series, eventTimeMs, v, eventTimeMs > watermark ? eventTimeMs : watermark);
       let t = eventTimeMs;
       let take = true;
       if (arrivalTimeMs - t > this.lateTolerance) {
         if (this.drop) {
-          this.lateDropped++;
+          this.counts.lateDropped++;
           take = false;
         } else {
           t = arrivalTimeMs - this.lateTolerance;
-          this.lateAdjusted++;
+          this.counts.lateAdjusted++;
         }
       }
       if (take && t < watermark) {
         if (this.drop) {
-          this.outOfOrderDropped++;
+          this.counts.outOfOrderDropped++;
           take = false;
         } else {
           t = watermark;
-          this.outOfOrderAdjusted++;
+          this.counts.outOfOrderAdjusted++;
         }
       }
       if (take) {
@@ -378,14 +368,7 @@ export class TumblingWindowAggregator {
     const times = s.seenTs;
     const n = times.length;
     if (n === 0 || ts > times[n - 1]!) return false; // in-order reading: the common case
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (times[mid]! < ts) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < n && times[i] === ts; i++) {
+    for (let i = lowerBound(times, ts); i < n && times[i] === ts; i++) {
       if (s.seenValue[i] === value && s.seenKeep[i]! >= cutoff) return true;
     }
     return false;
@@ -405,16 +388,10 @@ export class TumblingWindowAggregator {
       s.seenKeep.push(keep);
       return;
     }
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (times[mid]! <= ts) lo = mid + 1;
-      else hi = mid;
-    }
-    times.splice(lo, 0, ts);
-    s.seenValue.splice(lo, 0, value);
-    s.seenKeep.splice(lo, 0, keep);
+    const at = upperBound(times, ts);
+    times.splice(at, 0, ts);
+    s.seenValue.splice(at, 0, value);
+    s.seenKeep.splice(at, 0, keep);
   }
 
   /** Puts a value in the window of `t`; t is at or after the watermark, so that window is open. */
@@ -438,7 +415,7 @@ export class TumblingWindowAggregator {
         this.bucketOf(end).push(w);
       }
     }
-    this.accepted++;
+    this.counts.accepted++;
   }
 
   private bucketOf(end: number): OpenWindow[] {
@@ -452,14 +429,7 @@ export class TumblingWindowAggregator {
       if (n === 0 || end > ends[n - 1]!) {
         ends.push(end);
       } else {
-        let lo = 0;
-        let hi = n;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (ends[mid]! < end) lo = mid + 1;
-          else hi = mid;
-        }
-        ends.splice(lo, 0, end);
+        ends.splice(lowerBound(ends, end), 0, end);
       }
       this.firstOpenEnd = ends[0]!;
     }
@@ -513,7 +483,7 @@ export class TumblingWindowAggregator {
         stddev: stats.stddev,
       });
     }
-    this.windowsEmitted += bucket.length;
+    this.counts.windowsEmitted += bucket.length;
   }
 
   /** Sorts one end's windows by (deviceId, sensorId): each series has at most one, so ranks are unique. */
@@ -607,14 +577,7 @@ export class TumblingWindowAggregator {
     this.maxEventMs = state.maxEventTimeMs ?? -Infinity;
     this.maxArrivalMs = state.maxArrivalTimeMs ?? -Infinity;
     this.floorMs = state.watermarkFloorMs ?? -Infinity;
-    const m = state.metrics;
-    this.accepted = m.accepted;
-    this.duplicates = m.duplicates;
-    this.lateAdjusted = m.lateAdjusted;
-    this.lateDropped = m.lateDropped;
-    this.outOfOrderAdjusted = m.outOfOrderAdjusted;
-    this.outOfOrderDropped = m.outOfOrderDropped;
-    this.windowsEmitted = m.windowsEmitted;
+    this.counts = { ...state.metrics };
     for (const snap of state.series) {
       const s = this.seriesOf(snap.deviceId, snap.sensorId);
       if (s.open.length > 0 || s.seenTs.length > 0) {
