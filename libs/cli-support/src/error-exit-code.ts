@@ -1,35 +1,40 @@
 import { CommonExitCode } from "./exit-codes.js";
 
+/** What the user gave is wrong: a flag, a file or the configuration. */
+const INPUT_CODES = [
+  "Usage", "InputNotFound", "InvalidInput", "NoModels", "InvalidRun", "ShardMismatch", "InvalidLocation",
+  "SchemaTooNew", "SchemaOutdated", "InvalidArgument", "InvalidSource", "CheckpointMismatch", "InvalidModel",
+  "UnsupportedModel", "ModelMismatch", "FeatureMismatch", "BlobNotFound", "InvalidName", "InvalidEvent",
+  "InvalidPosition", "InvalidOption", "InvalidSnapshot", "SnapshotMismatch", "ModelNotFound", "CorruptModel",
+  "ChecksumMismatch", "VersionExists", "AuthenticationFailed", "RunNotFound", "InvalidLabels", "InvalidConfig",
+  "UnknownPipeline", "NotFound", "ForbiddenGlobal", "ForbiddenConstruct", "UnsupportedEstimator", "CorruptPickle",
+  "TooLarge", "InvalidParameters", "AmbiguousWindowSize", "InvalidWindowSize", "InvalidRange", "InputChanged",
+  "TooFewRows", "ConstantValues", "InvalidValues",
+] as const;
+
+/** A service, the disk or another writer failed while the run was going. */
+const RUN_TIME_CODES = [
+  "Unavailable", "MigrationFailed", "InvalidRecord", "WriteConflict", "WriteFailed", "ReadFailed", "Closed",
+  "OutputFailed", "PreconditionFailed", "RequestFailed", "Unreadable", "ConcurrentUpdate", "EngineUnavailable",
+  "EngineFailed", "SessionReleased", "RunStoreUnavailable", "ExportFailed", "ArmError", "Conflict", "SendFailed",
+  "InputUnavailable", "RunLeased", "LeaseAlreadyPresent", "LeaseLost",
+] as const;
+
+/** Node's system errors that reach a command unwrapped: the machine or a service, never a flag. */
+const NODE_SYSTEM_CODES = ["ENOSPC", "EDQUOT", "EIO", "EROFS", "EMFILE", "ENFILE", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH"] as const;
+
 /**
  * What an error `code` means for the process, for every code a fleetscore lib defines (a test reads the
  * libs' code unions and fails on a code missing here): `input` = the user must change a flag, a file or the
  * configuration (exit 2); `run-time` = a service, the disk or the run failed (exit 1: run it again later).
  * Codes are shared across libs on purpose (`Unavailable`, `InvalidInput`), so a code means one thing.
  */
-export const ERROR_CODE_KINDS: Readonly<Record<string, "input" | "run-time">> = Object.freeze({
-  // input: what the user gave is wrong
-  Usage: "input", InputNotFound: "input", InvalidInput: "input", NoModels: "input", InvalidRun: "input",
-  ShardMismatch: "input", InvalidLocation: "input", SchemaTooNew: "input", SchemaOutdated: "input",
-  InvalidArgument: "input", InvalidSource: "input", CheckpointMismatch: "input", InvalidModel: "input",
-  UnsupportedModel: "input", ModelMismatch: "input", FeatureMismatch: "input", BlobNotFound: "input",
-  InvalidName: "input", InvalidEvent: "input", InvalidPosition: "input", InvalidOption: "input",
-  InvalidSnapshot: "input", SnapshotMismatch: "input", ModelNotFound: "input", CorruptModel: "input",
-  ChecksumMismatch: "input", VersionExists: "input", AuthenticationFailed: "input", RunNotFound: "input",
-  InvalidLabels: "input", InvalidConfig: "input", UnknownPipeline: "input", NotFound: "input",
-  ForbiddenGlobal: "input", ForbiddenConstruct: "input", UnsupportedEstimator: "input", CorruptPickle: "input",
-  TooLarge: "input", InvalidParameters: "input", AmbiguousWindowSize: "input", InvalidWindowSize: "input",
-  InvalidRange: "input", InputChanged: "input", TooFewRows: "input", ConstantValues: "input", InvalidValues: "input",
-  // run-time: a service, the disk or another writer failed while the run was going
-  Unavailable: "run-time", MigrationFailed: "run-time", InvalidRecord: "run-time", WriteConflict: "run-time",
-  WriteFailed: "run-time", ReadFailed: "run-time", Closed: "run-time", OutputFailed: "run-time",
-  PreconditionFailed: "run-time", RequestFailed: "run-time", Unreadable: "run-time", ConcurrentUpdate: "run-time",
-  EngineUnavailable: "run-time", EngineFailed: "run-time", SessionReleased: "run-time", RunStoreUnavailable: "run-time",
-  ExportFailed: "run-time", ArmError: "run-time", Conflict: "run-time", SendFailed: "run-time",
-  InputUnavailable: "run-time", RunLeased: "run-time", LeaseAlreadyPresent: "run-time", LeaseLost: "run-time",
-  // Node's system errors that reach a command unwrapped: the machine or a service, never a flag
-  ENOSPC: "run-time", EDQUOT: "run-time", EIO: "run-time", EROFS: "run-time", EMFILE: "run-time", ENFILE: "run-time",
-  ECONNREFUSED: "run-time", ECONNRESET: "run-time", ETIMEDOUT: "run-time", EPIPE: "run-time", EHOSTUNREACH: "run-time",
-});
+export const ERROR_CODE_KINDS: Readonly<Record<string, "input" | "run-time">> = Object.freeze(
+  Object.fromEntries([
+    ...INPUT_CODES.map((code) => [code, "input"] as const),
+    ...[...RUN_TIME_CODES, ...NODE_SYSTEM_CODES].map((code) => [code, "run-time"] as const),
+  ]),
+);
 
 export interface ErrorOutcome {
   readonly exitCode: CommonExitCode;

@@ -91,34 +91,20 @@ export class AzureBlobStore implements BlobStore {
 
   /** Creates the container if it does not exist yet; true if it was created. */
   async createContainerIfNotExists(options: GetBlobOptions = {}): Promise<boolean> {
-    throwIfAborted(options.abortSignal);
-    try {
-      return (await this.watched("createContainer", this.container.containerName, () => this.container.createIfNotExists({ abortSignal: callSignal(options.abortSignal) }))).succeeded;
-    } catch (e) {
-      throw mapAzureError(e, this.container.containerName, this.context);
-    }
+    const created = await this.call("createContainer", this.container.containerName, options, (abortSignal) => this.container.createIfNotExists({ abortSignal }));
+    return created.succeeded;
   }
 
   async get(name: string, options: GetBlobOptions = {}): Promise<Uint8Array> {
     const blob = this.blob(name);
-    throwIfAborted(options.abortSignal);
-    try {
-      return await this.watched("get", name, async () => toBytes((await blob.download(0, undefined, { abortSignal: callSignal(options.abortSignal) })).readableStreamBody));
-    } catch (e) {
-      throw mapAzureError(e, name, this.context);
-    }
+    return this.call("get", name, options, async (abortSignal) => toBytes((await blob.download(0, undefined, { abortSignal })).readableStreamBody));
   }
 
   async getStream(name: string, options: GetBlobOptions = {}): Promise<Readable> {
     const blob = this.blob(name);
-    throwIfAborted(options.abortSignal);
-    try {
-      const body = (await this.watched("getStream", name, () => blob.download(0, undefined, { abortSignal: callSignal(options.abortSignal) }))).readableStreamBody;
-      if (!body) return Readable.from([]);
-      return body instanceof Readable ? body : Readable.from(body);
-    } catch (e) {
-      throw mapAzureError(e, name, this.context);
-    }
+    const body = (await this.call("getStream", name, options, (abortSignal) => blob.download(0, undefined, { abortSignal }))).readableStreamBody;
+    if (!body) return Readable.from([]);
+    return body instanceof Readable ? body : Readable.from(body);
   }
 
   async put(name: string, body: BlobBody, options: PutBlobOptions = {}): Promise<PutBlobResult> {
@@ -178,38 +164,23 @@ export class AzureBlobStore implements BlobStore {
 
   async exists(name: string, options: BlobExistsOptions = {}): Promise<boolean> {
     const blob = this.blob(name);
-    throwIfAborted(options.abortSignal);
-    try {
-      return await this.watched("exists", name, () => blob.exists({ abortSignal: callSignal(options.abortSignal) }));
-    } catch (e) {
-      throw mapAzureError(e, name, this.context);
-    }
+    return this.call("exists", name, options, (abortSignal) => blob.exists({ abortSignal }));
   }
 
   async delete(name: string, options: DeleteBlobOptions = {}): Promise<boolean> {
     const blob = this.blob(name);
-    throwIfAborted(options.abortSignal);
-    try {
-      const deleted = (await this.watched("delete", name, () => blob.deleteIfExists({ abortSignal: callSignal(options.abortSignal) }))).succeeded;
-      if (deleted) logger.verbose("deleted blob", { location: this.location, name });
-      return deleted;
-    } catch (e) {
-      throw mapAzureError(e, name, this.context);
-    }
+    const deleted = (await this.call("delete", name, options, (abortSignal) => blob.deleteIfExists({ abortSignal }))).succeeded;
+    if (deleted) logger.verbose("deleted blob", { location: this.location, name });
+    return deleted;
   }
 
   async getProperties(name: string, options: GetBlobPropertiesOptions = {}): Promise<BlobProperties> {
     const blob = this.blob(name);
-    throwIfAborted(options.abortSignal);
-    try {
-      const p = await this.watched("getProperties", name, () => blob.getProperties({ abortSignal: callSignal(options.abortSignal) }));
-      if (!p.etag || !p.lastModified) {
-        throw new BlobStoreError(`Azure Blob Storage at ${this.location} returned no ETag for "${name}"`, "RequestFailed");
-      }
-      return { leased: p.leaseState === "leased", etag: quotedEtag(p.etag), sizeInBytes: p.contentLength ?? 0, lastModified: p.lastModified };
-    } catch (e) {
-      throw mapAzureError(e, name, this.context);
+    const p = await this.call("getProperties", name, options, (abortSignal) => blob.getProperties({ abortSignal }));
+    if (!p.etag || !p.lastModified) {
+      throw new BlobStoreError(`Azure Blob Storage at ${this.location} returned no ETag for "${name}"`, "RequestFailed");
     }
+    return { leased: p.leaseState === "leased", etag: quotedEtag(p.etag), sizeInBytes: p.contentLength ?? 0, lastModified: p.lastModified };
   }
 
   async acquireLease(name: string, options: AcquireBlobLeaseOptions): Promise<BlobLease> {
@@ -264,6 +235,19 @@ export class AzureBlobStore implements BlobStore {
 
   private get slowCallWarningAfterMs(): number {
     return this.options.slowCallWarningAfterMs ?? DEFAULT_SLOW_CALL_WARNING_AFTER_MS;
+  }
+
+  /**
+   * One SDK call on a blob (or the container): refused when `options.abortSignal` has already fired, given
+   * its own signal (callSignal), watched for slowness, and its failure mapped to a BlobStoreError.
+   */
+  private async call<T>(operation: string, blob: string, options: OperationOptions, work: (abortSignal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    throwIfAborted(options.abortSignal);
+    try {
+      return await this.watched(operation, blob, () => work(callSignal(options.abortSignal)));
+    } catch (e) {
+      throw mapAzureError(e, blob, this.context);
+    }
   }
 
   /** One SDK call, with a warning logged while it waits longer than `slowCallWarningAfterMs`. */
