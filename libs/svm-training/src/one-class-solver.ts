@@ -207,24 +207,9 @@ export function solveOneClass(q: KernelRows, nu: number, options: SolveOneClassO
     const sum = alpha[i]! + alpha[j]!;
     alpha[i]! -= delta;
     alpha[j]! += delta;
-    if (sum > 1) {
-      if (alpha[i]! > 1) {
-        alpha[i] = 1;
-        alpha[j] = sum - 1;
-      }
-    } else if (alpha[j]! < 0) {
-      alpha[j] = 0;
-      alpha[i] = sum;
-    }
-    if (sum > 1) {
-      if (alpha[j]! > 1) {
-        alpha[j] = 1;
-        alpha[i] = sum - 1;
-      }
-    } else if (alpha[i]! < 0) {
-      alpha[i] = 0;
-      alpha[j] = sum;
-    }
+    // libsvm's clip of the pair to the box [0, 1], first from i's side, then from j's.
+    clipToBox(alpha, i, j, sum);
+    clipToBox(alpha, j, i, sum);
     const deltaAlphaI = alpha[i]! - oldAlphaI;
     const deltaAlphaJ = alpha[j]! - oldAlphaJ;
     if (permuted) for (let k = 0; k < activeSize; k++) G[k]! += Qi[active[k]!]! * deltaAlphaI + Qj[active[k]!]! * deltaAlphaJ;
@@ -270,4 +255,21 @@ function calculateRho(G: Float64Array, status: Uint8Array, activeSize: number): 
     }
   }
   return nrFree > 0 ? sumFree / nrFree : (ub + lb) / 2;
+}
+
+/**
+ * One half of libsvm's clip of an updated pair (alpha[a] + alpha[b] = sum) into the box [0, 1] (C = 1 for
+ * one-class): if `a` went above 1, it is 1 and `b` takes the rest; if `b` went below 0, it is 0 and `a`
+ * takes the sum. Called for (i, j), then (j, i), in libsvm's order, so results stay bit-identical.
+ */
+function clipToBox(alpha: Float64Array, a: number, b: number, sum: number): void {
+  if (sum > 1) {
+    if (alpha[a]! > 1) {
+      alpha[a] = 1;
+      alpha[b] = sum - 1;
+    }
+  } else if (alpha[b]! < 0) {
+    alpha[b] = 0;
+    alpha[a] = sum;
+  }
 }

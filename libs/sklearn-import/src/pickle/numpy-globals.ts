@@ -1,6 +1,8 @@
 import {
+  callableGlobal,
   describeValue,
   isPickleTuple,
+  latin1Bytes,
   type PickleContext,
   type PickleGlobal,
   type PickleObject,
@@ -80,7 +82,7 @@ export class NumpyArray implements PickleObject {
       this.objects = raw;
       return;
     }
-    const bytes = typeof raw === "string" ? latin1Bytes(raw, ctx) : raw;
+    const bytes = typeof raw === "string" ? latin1Bytes(raw, ctx, "numpy array data given as text") : raw;
     if (!(bytes instanceof Uint8Array)) ctx.fail("CorruptPickle", `numpy array data is ${describeValue(raw)}; expected bytes`);
     // Checked against the bytes actually present, so a huge declared shape never allocates anything.
     if (bytes.byteLength !== size * dtype.itemSize) {
@@ -116,65 +118,40 @@ function checkShape(value: PickleValue | undefined, ctx: PickleContext): number[
   return value as unknown as number[];
 }
 
-function latin1Bytes(text: string, ctx: PickleContext): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 0xff) ctx.fail("CorruptPickle", "numpy array data given as text has characters beyond latin-1");
-    out[i] = c;
-  }
-  return out;
-}
-
 const NDARRAY: PickleGlobal = { kind: "global", module: "numpy", name: "ndarray" };
 
 const DTYPE: PickleGlobal = { kind: "global", module: "numpy", name: "dtype", call: makeDType };
 
 /** `_reconstruct(ndarray, (0,), b'b')`: an empty array that the next BUILD fills. */
 function reconstruct(name: string): PickleGlobal {
-  return {
-    kind: "global",
-    module: name,
-    name: "_reconstruct",
-    call(args, ctx) {
-      if (args[0] !== NDARRAY) ctx.fail("ForbiddenConstruct", `numpy _reconstruct is asked for ${describeValue(args[0])}; only numpy.ndarray is allowed`);
-      return new NumpyArray();
-    },
-  };
+  return callableGlobal(name, "_reconstruct", (args, ctx: PickleContext) => {
+    if (args[0] !== NDARRAY) ctx.fail("ForbiddenConstruct", `numpy _reconstruct is asked for ${describeValue(args[0])}; only numpy.ndarray is allowed`);
+    return new NumpyArray();
+  });
 }
 
 /** `_frombuffer(buffer, dtype, shape, order)`: protocol 5's array, its bytes in-band (BYTEARRAY8). */
 function frombuffer(name: string): PickleGlobal {
-  return {
-    kind: "global",
-    module: name,
-    name: "_frombuffer",
-    call(args, ctx) {
-      const [buffer, dtype, shape, order] = args;
-      const array = new NumpyArray();
-      array.setContents(checkShape(shape, ctx), checkDType(dtype, ctx), order === "F", buffer ?? null, ctx);
-      return array;
-    },
-  };
+  return callableGlobal(name, "_frombuffer", (args, ctx: PickleContext) => {
+    const [buffer, dtype, shape, order] = args;
+    const array = new NumpyArray();
+    array.setContents(checkShape(shape, ctx), checkDType(dtype, ctx), order === "F", buffer ?? null, ctx);
+    return array;
+  });
 }
 
 /** `scalar(dtype, bytes)`: a numpy scalar such as `n_samples_seen_`, as a JS number. */
 function scalar(name: string): PickleGlobal {
-  return {
-    kind: "global",
-    module: name,
-    name: "scalar",
-    call(args, ctx: PickleContext) {
-      const dtype = checkDType(args[0], ctx);
-      const raw = typeof args[1] === "string" ? latin1Bytes(args[1], ctx) : args[1];
-      if (dtype.typeKind === "O" || !(raw instanceof Uint8Array) || raw.byteLength !== dtype.itemSize) {
-        ctx.fail("InvalidParameters", `numpy scalar of dtype ${dtype.descr} holds ${describeValue(args[1])}`);
-      }
-      const array = new NumpyArray();
-      array.setContents([], dtype, false, raw, ctx);
-      return readElement(array, 0);
-    },
-  };
+  return callableGlobal(name, "scalar", (args, ctx: PickleContext) => {
+    const dtype = checkDType(args[0], ctx);
+    const raw = typeof args[1] === "string" ? latin1Bytes(args[1], ctx, "a numpy scalar given as text") : args[1];
+    if (dtype.typeKind === "O" || !(raw instanceof Uint8Array) || raw.byteLength !== dtype.itemSize) {
+      ctx.fail("InvalidParameters", `numpy scalar of dtype ${dtype.descr} holds ${describeValue(args[1])}`);
+    }
+    const array = new NumpyArray();
+    array.setContents([], dtype, false, raw, ctx);
+    return readElement(array, 0);
+  });
 }
 
 /** Every numpy global on the allow-list, by `module.name`. */

@@ -89,3 +89,25 @@ export function describeValue(value: PickleValue | undefined): string {
   if (isPickleGlobal(value)) return `the global ${value.module}.${value.name}`;
   return `a ${value.className}`;
 }
+
+/**
+ * A global the pickle may REDUCE (`module.name(*args)`), and nothing else. (Annotate `ctx: PickleContext` in
+ * `call` where code after `ctx.fail` relies on it returning never: TypeScript narrows only on declared types.)
+ */
+export function callableGlobal(module: string, name: string, call: (args: PickleTuple, ctx: PickleContext) => PickleValue): PickleGlobal {
+  return { kind: "global", module, name, call };
+}
+
+/**
+ * The bytes of a latin-1 string: protocol 2 under Python 3 writes `bytes` as text, one character per byte.
+ * @param what Names the value in the error, e.g. "numpy array data given as text".
+ */
+export function latin1Bytes(text: string, ctx: PickleContext, what: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0xff) ctx.fail("CorruptPickle", `${what} has characters beyond latin-1`);
+    out[i] = c;
+  }
+  return out;
+}

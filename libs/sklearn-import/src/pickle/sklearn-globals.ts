@@ -1,7 +1,9 @@
 import { NUMPY_GLOBALS, NumpyArray, NumpyDType } from "./numpy-globals.js";
 import {
+  callableGlobal,
   describeValue,
   isPickleTuple,
+  latin1Bytes,
   pickleTuple,
   type PickleContext,
   type PickleGlobal,
@@ -63,51 +65,30 @@ const OBJECT: PickleGlobal = { kind: "global", module: "builtins", name: "object
 
 /** Python 2 pickles and protocol-2 fallbacks: `copyreg._reconstructor(cls, object, None)` is `cls.__new__(cls)`. */
 function reconstructor(module: string): PickleGlobal {
-  return {
-    kind: "global",
-    module,
-    name: "_reconstructor",
-    call(args, ctx) {
-      const [cls, base, state] = args;
-      if (args.length !== 3 || base !== OBJECT || state !== null || typeof cls !== "object" || cls === null || !("instantiate" in cls)) {
-        ctx.fail("ForbiddenConstruct", `copyreg._reconstructor is called with (${args.map(describeValue).join(", ")}); only (an allow-listed class, object, None) is allowed`);
-      }
-      return (cls as PickleGlobal).instantiate!(pickleTuple([]), ctx);
-    },
-  };
+  return callableGlobal(module, "_reconstructor", (args, ctx: PickleContext) => {
+    const [cls, base, state] = args;
+    if (args.length !== 3 || base !== OBJECT || state !== null || typeof cls !== "object" || cls === null || !("instantiate" in cls)) {
+      ctx.fail("ForbiddenConstruct", `copyreg._reconstructor is called with (${args.map(describeValue).join(", ")}); only (an allow-listed class, object, None) is allowed`);
+    }
+    return (cls as PickleGlobal).instantiate!(pickleTuple([]), ctx);
+  });
 }
 
 /** Protocol 2 under Python 3 writes `bytes` as `_codecs.encode(text, "latin1")`. */
-const CODECS_ENCODE: PickleGlobal = {
-  kind: "global",
-  module: "_codecs",
-  name: "encode",
-  call(args, ctx: PickleContext) {
-    const [text, encoding] = args;
-    if (args.length !== 2 || typeof text !== "string" || encoding !== "latin1") {
-      return ctx.fail("ForbiddenConstruct", `_codecs.encode is called with (${args.map(describeValue).join(", ")}); only (text, "latin1") is allowed`);
-    }
-    const out = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c > 0xff) ctx.fail("CorruptPickle", "_codecs.encode(..., 'latin1') is given characters beyond latin-1");
-      out[i] = c;
-    }
-    return out;
-  },
-};
+const CODECS_ENCODE = callableGlobal("_codecs", "encode", (args, ctx: PickleContext) => {
+  const [text, encoding] = args;
+  if (args.length !== 2 || typeof text !== "string" || encoding !== "latin1") {
+    return ctx.fail("ForbiddenConstruct", `_codecs.encode is called with (${args.map(describeValue).join(", ")}); only (text, "latin1") is allowed`);
+  }
+  return latin1Bytes(text, ctx, "the text given to _codecs.encode(..., 'latin1')");
+});
 
 /** Protocol 2 under Python 3 writes an empty `bytes` as `bytes()` (`__builtin__.bytes`). */
 function emptyBytes(module: string): PickleGlobal {
-  return {
-    kind: "global",
-    module,
-    name: "bytes",
-    call(args, ctx: PickleContext) {
-      if (args.length !== 0) return ctx.fail("ForbiddenConstruct", `${module}.bytes is called with (${args.map(describeValue).join(", ")}); only bytes() is allowed`);
-      return new Uint8Array(0);
-    },
-  };
+  return callableGlobal(module, "bytes", (args, ctx: PickleContext) => {
+    if (args.length !== 0) return ctx.fail("ForbiddenConstruct", `${module}.bytes is called with (${args.map(describeValue).join(", ")}); only bytes() is allowed`);
+    return new Uint8Array(0);
+  });
 }
 
 /**
