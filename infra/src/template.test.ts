@@ -28,7 +28,9 @@ describe("the ARM template", () => {
     const artifacts = buildArtifacts(testParameters());
     await expect(`${JSON.stringify(artifacts.template, null, 2)}\n`).toMatchFileSnapshot("./__snapshots__/fleetscore.test.json");
     await expect(`${JSON.stringify(artifacts.parametersFile, null, 2)}\n`).toMatchFileSnapshot("./__snapshots__/fleetscore.test.parameters.json");
-    await expect(artifacts.schemaSql).toMatchFileSnapshot("./__snapshots__/schema.test.sql");
+    // Without the migrations' batches, a copy of their DDL: sql/schema-script.test checks those are exactly the migrations'.
+    const setup = artifacts.schemaSql.split(/^GO\n/m).filter((batch) => !batch.startsWith("-- Migration "));
+    await expect(setup.join("GO\n")).toMatchFileSnapshot("./__snapshots__/schema.test.sql");
     expect(parametersFile.parameters).toEqual({ location: { value: "westeurope" } });
   });
 

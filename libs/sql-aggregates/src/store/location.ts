@@ -130,7 +130,9 @@ function parseServerUrl(text: string, dialect: "postgres" | "mssql", defaultPort
   const password = url.password !== "" ? decode(text, "password", url.password) : undefined;
   // URL keeps IPv6 brackets in hostname; drivers want the bare address.
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  return { host, port, user, password, database, params, dialect };
+  // The fields both server locations share, in their shape (user and password absent when not given).
+  const server = { host, port, ...(user !== undefined ? { user } : {}), ...(password !== undefined ? { password } : {}), database };
+  return { server, params, dialect };
 }
 
 function rejectUnknown(text: string, params: Map<string, { name: string }>, accepted: readonly string[]): void {
@@ -182,11 +184,7 @@ export function parseAggregateStoreUrl(text: string): AggregateStoreLocation {
     const timeout = parts.params.get("connect_timeout");
     return {
       dialect: "postgres",
-      host: parts.host,
-      port: parts.port,
-      ...(parts.user !== undefined ? { user: parts.user } : {}),
-      ...(parts.password !== undefined ? { password: parts.password } : {}),
-      database: parts.database,
+      ...parts.server,
       sslMode,
       applicationName: parts.params.get("application_name")?.value ?? "fleetscore",
       connectTimeoutInMs: timeout ? millisecondsParam(text, timeout.name, timeout.value, "s") : 10_000,
@@ -207,11 +205,7 @@ export function parseAggregateStoreUrl(text: string): AggregateStoreLocation {
     }
     return {
       dialect: "mssql",
-      host: parts.host,
-      port: parts.port,
-      ...(parts.user !== undefined ? { user: parts.user } : {}),
-      ...(parts.password !== undefined ? { password: parts.password } : {}),
-      database: parts.database,
+      ...parts.server,
       encrypt: encrypt ? booleanParam(text, encrypt.name, encrypt.value) : true,
       trustServerCertificate: trust ? booleanParam(text, trust.name, trust.value) : false,
       authentication,

@@ -27,7 +27,7 @@ import {
   type MssqlParameter,
   type MssqlParameterType,
 } from "./mssql-sql.js";
-import { checkBatchSize, checkRecord, lastOfEachKey, windowSizesOf, writeConflict, type PlannedWrite, type ReadColumns, type ReadPlan } from "./records.js";
+import { checkBatchSize, upsertBatches, windowSizesOf, writeConflict, type PlannedWrite, type ReadColumns, type ReadPlan } from "./records.js";
 import { SqlAggregateStore, type FetchPage } from "./sql-aggregate-store.js";
 
 export interface OpenMssqlStoreOptions extends OperationOptions {
@@ -195,12 +195,7 @@ export class MssqlAggregateStore extends SqlAggregateStore {
     try {
       await transaction.begin();
       begun = true;
-      for (let start = 0; start < aggregates.length; start += this.#batchSize) {
-        throwIfAborted(abortSignal);
-        const end = Math.min(aggregates.length, start + this.#batchSize);
-        // Checked batch by batch inside the transaction: an invalid record rolls back the batches before it.
-        for (let i = start; i < end; i++) checkRecord(aggregates[i]!, i);
-        const batch = lastOfEachKey(aggregates, start, end);
+      for (const batch of upsertBatches(aggregates, this.#batchSize, abortSignal)) {
         const parameters = mssqlMergeParameters(batch, checkpoint?.name ?? null);
         const merged = await this.#request(transaction, parameters).query(mssqlMergeAggregates(batch.length));
         if ((merged.rowsAffected[0] ?? 0) < batch.length) {

@@ -7,7 +7,7 @@ import { describeLocation, type PostgresLocation } from "./location.js";
 import { logger } from "./log.js";
 import { mapPostgresError, type SqlErrorContext } from "./map-sql-error.js";
 import { applyMigrations, MIGRATIONS_TABLE, type MigrationSession } from "./migrations.js";
-import { checkBatchSize, checkRecord, lastOfEachKey, toStoredDeadLetter, windowSizesOf, writeConflict, aggregateRowToRecord, meanRowToRecord, type AggregateRow, type DeadLetterRow, type MeanRow, type ReadColumns, type PlannedWrite, type ReadPlan } from "./records.js";
+import { checkBatchSize, upsertBatches, toStoredDeadLetter, windowSizesOf, writeConflict, aggregateRowToRecord, meanRowToRecord, type AggregateRow, type DeadLetterRow, type MeanRow, type ReadColumns, type PlannedWrite, type ReadPlan } from "./records.js";
 import { SqlAggregateStore, type FetchPage } from "./sql-aggregate-store.js";
 
 export interface OpenPostgresStoreOptions extends OperationOptions {
@@ -270,12 +270,7 @@ export class PostgresAggregateStore extends SqlAggregateStore {
     try {
       await client.query("BEGIN");
       open = true;
-      for (let start = 0; start < aggregates.length; start += this.#batchSize) {
-        throwIfAborted(abortSignal);
-        const end = Math.min(aggregates.length, start + this.#batchSize);
-        // Checked batch by batch inside the transaction: an invalid record rolls back the batches before it.
-        for (let i = start; i < end; i++) checkRecord(aggregates[i]!, i);
-        const batch = lastOfEachKey(aggregates, start, end);
+      for (const batch of upsertBatches(aggregates, this.#batchSize, abortSignal)) {
         const values = upsertParameters(batch);
         const writer = checkpoint?.name ?? null;
         const query: QueryConfig = { name: "fleetscore_upsert_aggregates", text: POSTGRES_UPSERT, values: [...values, writer] };

@@ -236,6 +236,20 @@ export function planRead(options: ReadAggregatesOptions): ReadPlan {
 }
 
 /**
+ * The records as upsert batches of at most `batchSize`, each reduced to the last of each key. Checked batch
+ * by batch as the caller writes them inside its transaction: an invalid record throws before its batch is
+ * written and rolls back the batches before it. The signal is checked before each batch.
+ */
+export function* upsertBatches(records: readonly WindowAggregateRecord[], batchSize: number, abortSignal?: AbortSignal): Generator<readonly WindowAggregateRecord[]> {
+  for (let start = 0; start < records.length; start += batchSize) {
+    throwIfAborted(abortSignal);
+    const end = Math.min(records.length, start + batchSize);
+    for (let i = start; i < end; i++) checkRecord(records[i]!, i);
+    yield lastOfEachKey(records, start, end);
+  }
+}
+
+/**
  * The records of `records[start, end)` with repeated keys (deviceId, sensorId, windowStartMs, windowEndMs) reduced to
  * the last occurrence, in first-occurrence order. One multi-row upsert cannot touch a row twice
  * (PostgreSQL: "ON CONFLICT DO UPDATE command cannot affect row a second time"; SQL Server: MERGE
