@@ -65,40 +65,35 @@ export class DeploymentClient {
     return new InfraError(`${where} failed${arm.code ? ` (${arm.code})` : ""}: ${arm.message}`, "ArmError", { cause: e, stage, ...(arm.code !== undefined && { armCode: arm.code }) });
   }
 
+  /** One ARM operation on this deployment; whatever it throws becomes an InfraError naming the stage. */
+  async #run<T>(stage: InfraStage, operation: (target: DeploymentTarget) => Promise<T>): Promise<T> {
+    try {
+      return await operation(this.target);
+    } catch (e) {
+      throw this.#fail(e, stage);
+    }
+  }
+
   #poll(options: OperationOptions) {
     return { abortSignal: options.abortSignal, ...(this.#pollIntervalInMs !== undefined && { updateIntervalInMs: this.#pollIntervalInMs }) };
   }
 
   /** What the deployment would create, modify or delete (ARM's what-if), without changing anything. */
   async whatIf(template: ArmTemplate, parameters: ArmParametersFile, options: OperationOptions = {}): Promise<PlannedChange[]> {
-    try {
-      const result = await this.#client.deployments.beginWhatIfAndWait(
-        this.target.resourceGroup,
-        this.target.deploymentName,
-        incremental(template, parameters),
-        this.#poll(options),
-      );
+    return this.#run("what-if", async ({ resourceGroup, deploymentName }) => {
+      const result = await this.#client.deployments.beginWhatIfAndWait(resourceGroup, deploymentName, incremental(template, parameters), this.#poll(options));
       if (result.error) throw Object.assign(new Error(result.error.message ?? "what-if failed"), { code: result.error.code });
       return (result.changes ?? []).map((c: WhatIfChange) => ({ resourceId: c.resourceId ?? "(unknown)", changeType: c.changeType }));
-    } catch (e) {
-      throw this.#fail(e, "what-if");
-    }
+    });
   }
 
   /** Creates or updates the deployment and waits for it; returns its outputs. */
   async deploy(template: ArmTemplate, parameters: ArmParametersFile, options: OperationOptions = {}): Promise<DeploymentOutputs> {
-    try {
-      const result = await this.#client.deployments.beginCreateOrUpdateAndWait(
-        this.target.resourceGroup,
-        this.target.deploymentName,
-        incremental(template, parameters),
-        this.#poll(options),
-      );
+    return this.#run("deploy", async ({ resourceGroup, deploymentName }) => {
+      const result = await this.#client.deployments.beginCreateOrUpdateAndWait(resourceGroup, deploymentName, incremental(template, parameters), this.#poll(options));
       const state = result.properties?.provisioningState;
       if (state !== "Succeeded") throw new Error(`provisioning state ${state ?? "unknown"}`);
       return (result.properties?.outputs ?? {}) as DeploymentOutputs;
-    } catch (e) {
-      throw this.#fail(e, "deploy");
-    }
+    });
   }
 }

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream, type BigIntStats } from "node:fs";
 import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
+import type { OperationOptions } from "@fleetscore/contracts";
 import { pipeline } from "node:stream/promises";
 import type { AcquireBlobLeaseOptions, BlobBody, BlobLease, BlobExistsOptions, BlobItem, BlobProperties, BlobStore, BreakBlobLeaseOptions, DeleteBlobOptions, GetBlobOptions, GetBlobPropertiesOptions, ListBlobsOptions, PutBlobOptions, PutBlobResult } from "./blob-store.js";
 import { InProcessLeases } from "./in-process-leases.js";
@@ -83,29 +84,21 @@ export class FolderBlobStore implements BlobStore {
   }
 
   async get(name: string, options: GetBlobOptions = {}): Promise<Uint8Array> {
-    const path = this.pathOf(name);
-    throwIfAborted(options.abortSignal);
-    try {
+    return this.call(name, options, async (path) => {
       const bytes = await readFile(path, { signal: options.abortSignal });
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    } catch (e) {
-      throw this.mapError(e, name);
-    }
+    });
   }
 
   async getStream(name: string, options: GetBlobOptions = {}): Promise<Readable> {
-    const path = this.pathOf(name);
-    throwIfAborted(options.abortSignal);
-    try {
+    return this.call(name, options, async (path) => {
       const handle = await open(path, "r");
       if ((await handle.stat()).isDirectory()) {
         await handle.close();
         throw Object.assign(new Error(`EISDIR: ${path}`), { code: "ENOENT" });
       }
       return createReadStream("", { fd: handle, signal: options.abortSignal });
-    } catch (e) {
-      throw this.mapError(e, name);
-    }
+    });
   }
 
   async put(name: string, body: BlobBody, options: PutBlobOptions = {}): Promise<PutBlobResult> {
@@ -194,30 +187,22 @@ export class FolderBlobStore implements BlobStore {
   }
 
   async delete(name: string, options: DeleteBlobOptions = {}): Promise<boolean> {
-    const path = this.pathOf(name);
-    throwIfAborted(options.abortSignal);
-    try {
-      return await withLock(path, async () => {
+    return this.call(name, options, async (path) => {
+      return withLock(path, async () => {
         if (!(await this.exists(name))) return false;
         await unlink(path);
         logger.verbose("deleted blob", { location: this.root, name });
         return true;
       });
-    } catch (e) {
-      throw this.mapError(e, name);
-    }
+    });
   }
 
   async getProperties(name: string, options: GetBlobPropertiesOptions = {}): Promise<BlobProperties> {
-    const path = this.pathOf(name);
-    throwIfAborted(options.abortSignal);
-    try {
+    return this.call(name, options, async (path) => {
       const s = await stat(path, { bigint: true });
       if (!s.isFile()) throw Object.assign(new Error(`not a file: ${path}`), { code: "ENOENT" });
       return { leased: leases.isLive(path), etag: etagOf(s), sizeInBytes: Number(s.size), lastModified: new Date(Number(s.mtimeMs)) };
-    } catch (e) {
-      throw this.mapError(e, name);
-    }
+    });
   }
 
   async acquireLease(name: string, options: AcquireBlobLeaseOptions): Promise<BlobLease> {
@@ -238,6 +223,20 @@ export class FolderBlobStore implements BlobStore {
 
   private pathOf(name: string): string {
     return join(this.root, ...validateBlobName(name).split("/"));
+  }
+
+  /**
+   * One operation on the file of blob `name`: refused when `options.abortSignal` has already fired, and
+   * whatever it throws mapped to a BlobStoreError naming the blob.
+   */
+  private async call<T>(name: string, options: OperationOptions, work: (path: string) => Promise<T>): Promise<T> {
+    const path = this.pathOf(name);
+    throwIfAborted(options.abortSignal);
+    try {
+      return await work(path);
+    } catch (e) {
+      throw this.mapError(e, name);
+    }
   }
 
   private mapError(e: unknown, name: string, writing = false): Error {
