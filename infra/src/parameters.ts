@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { Duration } from "@fleetscore/cli-support";
-import { parseDocument } from "yaml";
+import { describeConfigIssues } from "@fleetscore/contracts";
+import { parseConfigText, readConfigText } from "@fleetscore/scheduling";
 import { z } from "zod";
 import { InfraError } from "./infra-error.js";
 
@@ -86,9 +86,6 @@ export const InfraParameters = z.strictObject({
 export type InfraParameters = z.infer<typeof InfraParameters>;
 export type InfraParametersInput = z.input<typeof InfraParameters>;
 
-const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown =>
-  path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
-
 /**
  * Validates parameters (parsed YAML or JSON).
  * @throws InfraError `InvalidParameters`, one line per bad field: `<source>: <field.path>: <message> (got <value>)`.
@@ -96,22 +93,11 @@ const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown =>
 export function parseInfraParameters(raw: unknown, source: string): InfraParameters {
   const parsed = InfraParameters.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((issue) => {
-    const value = valueAt(raw, issue.path);
-    return `  ${source}: ${issue.path.join(".") || "(top level)"}: ${issue.message} (got ${value === undefined ? "missing" : JSON.stringify(value)})`;
-  });
-  throw new InfraError(`Invalid infrastructure parameters:\n${lines.join("\n")}`, "InvalidParameters");
+  throw new InfraError(`Invalid infrastructure parameters:\n${describeConfigIssues(source, raw, parsed.error, "  ")}`, "InvalidParameters");
 }
 
 /** Reads and validates a parameters file (YAML or JSON). */
 export async function loadInfraParameters(file: string): Promise<InfraParameters> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    throw new InfraError(`Cannot read the infrastructure parameters ${file}: ${(e as Error).message}`, "InvalidParameters", { cause: e });
-  }
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) throw new InfraError(`${file}: not valid YAML or JSON:\n${doc.errors.map((e) => e.message).join("\n")}`, "InvalidParameters");
-  return parseInfraParameters(doc.toJS(), file);
+  const fail = (message: string, cause?: unknown) => new InfraError(message, "InvalidParameters", cause === undefined ? {} : { cause });
+  return parseInfraParameters(parseConfigText(await readConfigText(file, "the infrastructure parameters", fail), file, fail), file);
 }

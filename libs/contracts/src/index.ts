@@ -25,3 +25,4 @@ export type { RetryOptions } from "./retry.js";
 export { mapWithConcurrency, Semaphore } from "./map-with-concurrency.js";
 export { MAX_QUOTED_INPUT_CHARACTERS, quoteInput } from "./quote-input.js";
 export { credentialInLocation, redactCredentials } from "./redact.js";
+export { describeConfigIssues, valueAt } from "./config-issues.js";

@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import ms from "ms";
-import { parseDocument } from "yaml";
+import { describeConfigIssues, valueAt } from "@fleetscore/contracts";
+import { parseConfigText, readConfigText } from "./config-document.js";
 import { z } from "zod";
 import { PIPELINE_NAME } from "./run-id.js";
 import { SchedulingError } from "./scheduling-error.js";
@@ -131,33 +131,16 @@ export const SchedulerConfig = z
   });
 export type SchedulerConfig = z.infer<typeof SchedulerConfig>;
 
-const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown =>
-  path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
-
-/** One line per issue: `<file>: <field.path>: <message> (got <value>)`. */
-function describeIssues(file: string, raw: unknown, error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
-      const value = valueAt(raw, issue.path);
-      const got = value === undefined ? "missing" : JSON.stringify(value);
-      return `${file}: ${path}: ${issue.message} (got ${got})`;
-    })
-    .join("\n");
-}
+const invalidConfig = (message: string, cause?: unknown) => new SchedulingError(message, "InvalidConfig", cause === undefined ? {} : { cause });
 
 /**
  * Parses a scheduler config from text (YAML, so JSON too) and validates it.
  * @throws SchedulingError `InvalidConfig` naming the file, each bad field's path and its value.
  */
 export function parseSchedulerConfig(text: string, file: string): SchedulerConfig {
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new SchedulingError(`${file}: not valid YAML or JSON:\n${doc.errors.map((e) => e.message).join("\n")}`, "InvalidConfig");
-  }
-  const raw: unknown = doc.toJS();
+  const raw = parseConfigText(text, file, invalidConfig);
   const result = SchedulerConfig.safeParse(raw);
-  if (!result.success) throw new SchedulingError(`Invalid scheduler config:\n${describeIssues(file, raw, result.error)}`, "InvalidConfig");
+  if (!result.success) throw new SchedulingError(`Invalid scheduler config:\n${describeConfigIssues(file, raw, result.error)}`, "InvalidConfig");
   for (const [i, p] of result.data.pipelines.entries()) {
     try {
       createTrigger(p.trigger);
@@ -174,13 +157,7 @@ export function parseSchedulerConfig(text: string, file: string): SchedulerConfi
 
 /** Reads and validates a scheduler config file (YAML or JSON). @throws SchedulingError `InvalidConfig`. */
 export async function loadSchedulerConfig(file: string): Promise<SchedulerConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    throw new SchedulingError(`Cannot read scheduler config ${file}: ${(e as Error).message}`, "InvalidConfig", { cause: e });
-  }
-  return parseSchedulerConfig(text, file);
+  return parseSchedulerConfig(await readConfigText(file, "scheduler config", invalidConfig), file);
 }
 
 /** The pipeline of that name. @throws SchedulingError `UnknownPipeline` listing the names there are. */

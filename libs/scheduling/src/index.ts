@@ -1,6 +1,8 @@
 export { SchedulingError, isSchedulingError } from "./scheduling-error.js";
 export type { SchedulingErrorCode } from "./scheduling-error.js";
 export { SchedulerConfig, PipelineConfig, TriggerConfig, ExecutorConfig, parseSchedulerConfig, loadSchedulerConfig, getPipeline } from "./config.js";
+export { parseConfigText, readConfigText } from "./config-document.js";
+export type { ConfigErrorFactory } from "./config-document.js";
 export { createTrigger, scheduledTimesBetween } from "./trigger.js";
 export type { Trigger } from "./trigger.js";
 export { scheduledRunId, PIPELINE_NAME } from "./run-id.js";
