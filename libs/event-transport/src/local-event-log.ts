@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import Database from "better-sqlite3";
-import { Reading, type OperationOptions } from "@fleetscore/contracts";
+import { Reading, valueAt, type OperationOptions } from "@fleetscore/contracts";
 import type {
   AppendOptions,
   AppendResult,
@@ -79,15 +79,6 @@ function show(value: unknown): string {
     text = String(value);
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let v = input;
-  for (const key of path) {
-    if (typeof v !== "object" || v === null) return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
 }
 
 function describeInvalid(index: number, input: unknown, issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]): InvalidReading {

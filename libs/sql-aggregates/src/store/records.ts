@@ -255,7 +255,7 @@ export function* upsertBatches(records: readonly WindowAggregateRecord[], batchS
  * (PostgreSQL: "ON CONFLICT DO UPDATE command cannot affect row a second time"; SQL Server: MERGE
  * "attempted to UPDATE or DELETE the same row more than once"), and the latest write must win.
  */
-export function lastOfEachKey(records: readonly WindowAggregateRecord[], start: number, end: number): readonly WindowAggregateRecord[] {
+function lastOfEachKey(records: readonly WindowAggregateRecord[], start: number, end: number): readonly WindowAggregateRecord[] {
   const slice = records.slice(start, end);
   const at = new Map<string, number>();
   let duplicates = false;
